@@ -1,0 +1,10 @@
+"""Project-wide pytest fixtures. App factories live in <app>/tests/factories.py."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
