@@ -1,0 +1,55 @@
+"""Job pages: the list, a detail page whose progress bar polls job_status, and the result download."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from .jobs import kind_label
+from .models import Job
+
+PAGE_SIZE = 50
+
+
+def _job(request: HttpRequest, pk: int) -> Job:
+    return get_object_or_404(Job.objects.for_user(request.user, "view").select_related("org"), pk=pk)
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = Job.objects.for_user(request.user, "view").select_related("org", "created_by")
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for job in page:
+        job.kind_label = kind_label(job.kind)  # type: ignore[attr-defined]
+    return render(request, "core/job_list.html", {"page_obj": page})
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "core/job_detail.html", {"job": job, "kind_label": kind_label(job.kind)})
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """JSON for scripts; for htmx the progress fragment, which stops polling once the job is finished."""
+    job = _job(request, pk)
+    if getattr(request, "htmx", False):
+        return render(request, "core/job_progress.html", {"job": job})
+    return JsonResponse(job.as_dict())
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job(request, pk)
+    if not job.result_file:
+        raise Http404("no result file")
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("result file missing") from None
+    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(job.result_file.name).name)
