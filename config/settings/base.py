@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "orgs",
     "members",
     "stats",
+    "demo",
 ]
 
 MIDDLEWARE = [
