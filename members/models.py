@@ -38,6 +38,7 @@ class Member(BaseModel):
     post = models.CharField(_("post"), max_length=64, blank=True)
     phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True)
     phone_index = models.CharField(max_length=64, blank=True, null=True, editable=False, db_index=True)
+    phone_head = models.CharField(max_length=3, blank=True, editable=False)
     phone_tail = models.CharField(max_length=4, blank=True, editable=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
     residence_community = models.CharField(_("residence community"), max_length=128, blank=True)
@@ -86,7 +87,16 @@ class Member(BaseModel):
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
 
     scope_field = "org"
-    audit_exclude = ("id_number_index", "phone_index", "id_number_head", "id_number_tail", "phone_tail")
+    audit_exclude = (
+        "id_number_index",
+        "phone_index",
+        "id_number_head",
+        "id_number_tail",
+        "phone_head",
+        "phone_tail",
+        "name_pinyin",
+        "name_initials",
+    )
     audit_mask = ("id_number_encrypted", "phone_encrypted")
     objects = ScopedManager()
     unscoped = UnscopedManager()
@@ -101,3 +111,16 @@ class Member(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    # Masks built from the stored visible parts: no decryption needed to show a list.
+    @property
+    def id_number_masked(self) -> str:
+        if not self.id_number_head:
+            return ""
+        return f"{self.id_number_head}********{self.id_number_tail}"
+
+    @property
+    def phone_masked(self) -> str:
+        if not self.phone_tail:
+            return ""
+        return f"{self.phone_head}****{self.phone_tail}"
