@@ -52,7 +52,9 @@ npm:
 	fi
 
 messages: venv
-	@if command -v msgfmt >/dev/null; then \
+	@if [ -z "$$(find . -path ./.venv -prune -o -path ./node_modules -prune -o -name '*.po' -print -quit)" ]; then \
+	  exit 0; \
+	elif command -v msgfmt >/dev/null; then \
 	  DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py compilemessages -v 0 \
 	    --ignore '.venv' --ignore 'node_modules' --ignore 'var'; \
 	else echo "msgfmt not found: using the committed .mo catalogues."; fi
