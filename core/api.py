@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AfterValidator, create_model
 
 from .exceptions import NotAllowed, OutOfScope, ServiceError
 
@@ -55,6 +60,93 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
     return {"code": code, "message": message, "field": field}
 
 
+# -- schemas shared by every router -----------------------------------------------------------------
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """Every error response: a machine code, a message for people, and the offending field if any."""
+
+    code: str
+    message: str
+    field: str | None = None
+    errors: list[FieldError] | None = Field(None, description="Schema errors (422 only).")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """``response={200: Out, **error_responses(400, 404)}``; 401 and 422 are always documented."""
+    return dict.fromkeys(sorted({401, 422, *statuses}), ErrorOut)
+
+
+MAX_ID = 2**63 - 1  # BigAutoField; larger numbers would overflow the database driver
+MAX_OFFSET = 2**31 - 1
+
+#: A primary key in a path, query or body: positive and within the database's integer range.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _no_control_characters(value: str) -> str:
+    # PostgreSQL refuses NUL in text and no database stores a lone surrogate (only JSON can carry
+    # one); other C0 controls except tab and newlines are never valid input either.
+    if any((ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+#: A string from a client, without control characters: ``name: Annotated[Text, Field(max_length=200)]``.
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+
+
+def partial_schema(
+    schema: type[Schema], name: str, *, exclude: set[str] | frozenset[str] = frozenset()
+) -> type[Schema]:
+    """A PATCH body: ``schema``'s fields, each optional; read the sent ones with ``exclude_unset``."""
+    fields: dict[str, Any] = {}
+    for field_name, info in schema.model_fields.items():
+        if field_name in exclude:
+            continue
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (info.annotation, optional)
+    return create_model(name, __base__=Schema, __doc__=f"Any fields of {schema.__name__}.", **fields)
+
+
+# -- pagination -------------------------------------------------------------------------------------
+
+
+class LimitOffset(LimitOffsetPagination):
+    """``?limit=&offset=`` -> ``{"count": n, "items": [...]}``: one count query and one page query."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=1000, description="Page size, at most 1000.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=1000, **kwargs)
+
+
+def paged(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a list endpoint that returns a queryset: ``@router.get(..., response=list[Out])``."""
+    return paginate(LimitOffset)(func)
+
+
+def sent_fields(payload: Schema, *, exclude: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields the client sent (PATCH semantics), enums as their values, ready for a service."""
+    fields = payload.model_dump(exclude_unset=True, exclude=set(exclude))
+    return {k: v.value if isinstance(v, Enum) else v for k, v in fields.items()}
+
+
+def request_user(request: HttpRequest) -> Any:
+    """The authenticated user (bearer token or session); every route runs after authentication."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 api = NinjaAPI(
     title="Grassroots API",
     version="1",
@@ -73,22 +165,29 @@ def _json_error(
 
 @api.exception_handler(NinjaValidationError)
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
-    message = first.get("msg", "invalid input")
+    errors = [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors
+        if isinstance(e, dict)
+    ]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
+    sources = ("body", "query", "path", "payload", "filters", "pagination")
+    loc = [str(p) for p in first["loc"] if p not in sources]
     return api.create_response(
-        request,
-        {**error_body("invalid", message, ".".join(loc) or None), "errors": exc.errors},
-        status=422,
+        request, {**error_body("invalid", first["msg"], ".".join(loc) or None), "errors": errors}, status=422
     )
 
 
 @api.exception_handler(ServiceError)
 def _service(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, OutOfScope):
-        return _json_error(request, 404, "not_found", exc.message)
+        return _json_error(request, 404, "not_found", exc.message, exc.field)
     if isinstance(exc, NotAllowed):
-        return _json_error(request, 403, "permission_denied", exc.message)
+        return _json_error(request, 403, "permission_denied", exc.message, exc.field)
     return _json_error(request, 400, exc.code, exc.message, exc.field)
 
 
