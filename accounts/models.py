@@ -21,6 +21,9 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
+    # Never written to the audit log: the hash, and login bookkeeping that changes on every login.
+    audit_exclude = ("password", "last_login", "failed_logins", "locked_until")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -221,3 +221,10 @@ def test_job_pages_out_of_scope_are_404(client, tree, name):
     client.force_login(user_with_role(Role.PARTY_WORKER, tree.community_a))
 
     assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_job_pages_need_login(client, tree):
+    job = finished_job(tree, tree.branch_a1)
+    response = client.get(reverse("core:job_download", args=[job.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,242 @@
+"""The importer base class: one pass over the file, in batches, all or nothing.
+
+A domain importer declares its columns and key column and implements three hooks:
+
+- ``validate_row(row)``: domain validation of the parsed values (calls the app's rules), adding
+  problems with ``row.error(column_name, message)`` / ``row.warn(...)``;
+- ``plan(rows)``: looks up the existing records of a whole batch at once (no query per row) and
+  sets each row's ``action`` (CREATE, UPDATE, UNCHANGED), ``target`` and ``changes``;
+- ``apply(rows)``: writes the planned rows of a batch with bulk_create / bulk_update and returns the
+  audit rows (core.audit.BulkRow) for them.
+
+``run()`` streams the file: parse, check duplicate keys, validate, plan and (unless a dry run) apply
+each batch, all inside one transaction. Rows keep being checked after the first error so the user
+sees every problem, but nothing more is written, and at the end any error rolls everything back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+
+from .headers import Column, HeaderMap, match_headers
+from .intake import Source, open_table
+from .marked import write_marked
+from .problems import ERROR, WARNING, CellError, ImportRefused, ImportResult, Problem
+from .template import build_template
+
+CREATE = "create"
+UPDATE = "update"
+UNCHANGED = "unchanged"
+
+ProgressCallback = Callable[..., None]
+
+
+@dataclass
+class Row:
+    """One data row: its Excel row number, parsed values, problems and what the plan does with it."""
+
+    number: int
+    values: dict[str, Any]
+    headers: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    key: Any = None
+    action: str = ""
+    target: Any = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # the importer's scratch space
+    _bad: set[str] = field(default_factory=set)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self._bad) or any(p.is_error for p in self.problems)
+
+    def bad(self, name: str) -> bool:
+        """Whether the column already has an error (later checks of it would only repeat it)."""
+        return name in self._bad
+
+    def _add(self, name: str, message: str, level: str) -> None:
+        if name and name in self._bad:
+            return
+        if level == ERROR and name:
+            self._bad.add(name)
+        self.problems.append(
+            Problem(message, level=level, row=self.number, column=self.headers.get(name, name))
+        )
+
+    def error(self, name: str, message: str) -> None:
+        self._add(name, message, ERROR)
+
+    def warn(self, name: str, message: str) -> None:
+        self._add(name, message, WARNING)
+
+
+class Importer:
+    """Subclass per model; see the module docstring."""
+
+    columns: ClassVar[Sequence[Column]] = ()
+    key: ClassVar[str] = ""
+    model: ClassVar[type[models.Model]]
+    description: ClassVar[str] = ""
+    sheet_title: ClassVar[str] = ""
+    notes: ClassVar[Sequence[str]] = ()
+    batch_size: ClassVar[int] = 1000
+
+    def __init__(self, *, actor: Any, org: Any) -> None:
+        self.actor = actor
+        self.org = org
+        self._columns = {c.name: c for c in self.columns}
+
+    # -- hooks ------------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Called once before the first row (load lookup tables here)."""
+
+    def key_of(self, row: Row) -> Any:
+        return row.values.get(self.key)
+
+    def validate_row(self, row: Row) -> None:
+        """Domain validation of one row's parsed values."""
+
+    def plan(self, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def apply(self, rows: list[Row]) -> Iterable[audit.BulkRow]:
+        raise NotImplementedError
+
+    def audit_description(self) -> str:
+        return self.description or _("Import")
+
+    # -- the engine -------------------------------------------------------------------------------
+    def run(
+        self, source: Source, *, dry_run: bool = False, progress: ProgressCallback | None = None
+    ) -> ImportResult:
+        """Check (and unless ``dry_run``, import) the file. File-level refusals set ``refused``."""
+        result = ImportResult(dry_run=dry_run)
+        try:
+            with open_table(source) as table:
+                header_map = match_headers(table.header, self.columns, header_row=table.header_row)
+                result.problems.extend(header_map.warnings)
+                rows = table.rows()
+                if dry_run:
+                    self._pass(rows, header_map, result, table.data_rows, apply=False, progress=progress)
+                else:
+                    self._apply_all(rows, header_map, result, table.data_rows, progress)
+        except ImportRefused as exc:
+            return ImportResult(dry_run=dry_run, refused=exc.message)
+        return result
+
+    def _apply_all(
+        self,
+        rows: Iterator[tuple[int, list[Any]]],
+        header_map: HeaderMap,
+        result: ImportResult,
+        total: int,
+        progress: ProgressCallback | None,
+    ) -> None:
+        try:
+            with transaction.atomic():
+                self._pass(rows, header_map, result, total, apply=True, progress=progress)
+                if not result.ok:
+                    raise _RollBack
+        except _RollBack:
+            result.applied = False
+            result.batch_id = None
+            return
+        result.applied = True
+
+    def _pass(
+        self,
+        rows: Iterator[tuple[int, list[Any]]],
+        header_map: HeaderMap,
+        result: ImportResult,
+        total: int,
+        *,
+        apply: bool,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.prepare()
+        headers = {c.name: c.header for c in self.columns} | header_map.headers
+        seen: dict[Any, int] = {}
+        batch = None
+        done = 0
+        while chunk := list(itertools.islice(rows, self.batch_size)):
+            batch_rows = [self._parse(number, cells, header_map, headers) for number, cells in chunk]
+            for row in batch_rows:
+                self.validate_row(row)
+                row.key = self.key_of(row)
+                if row.key is not None and not row.bad(self.key):
+                    first = seen.setdefault(row.key, row.number)
+                    if first != row.number:
+                        row.error(
+                            self.key,
+                            _("Appears twice in the file: row %(first)s has the same value.")
+                            % {"first": first},
+                        )
+            self.plan([r for r in batch_rows if not r.has_errors])
+            for row in batch_rows:
+                result.problems.extend(row.problems)
+                if row.has_errors:
+                    continue
+                if row.action == CREATE:
+                    result.created += 1
+                elif row.action == UPDATE:
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+            result.rows += len(batch_rows)
+            if apply and result.ok:
+                ready = [r for r in batch_rows if r.action in (CREATE, UPDATE)]
+                if ready:
+                    batch = audit.record_bulk(
+                        actor=self.actor,
+                        model=self.model,
+                        description=self.audit_description(),
+                        org=self.org,
+                        rows=list(self.apply(ready)),
+                        batch=batch,
+                    )
+            done += len(chunk)
+            if progress is not None:
+                progress(done, max(total, done))
+        if result.rows == 0:
+            raise ImportRefused(_("The file has no data rows below the header."))
+        result.batch_id = batch.pk if batch is not None else None
+
+    def _parse(self, number: int, cells: list[Any], header_map: HeaderMap, headers: dict[str, str]) -> Row:
+        row = Row(number=number, values={}, headers=headers)
+        for name, column in self._columns.items():
+            index = header_map.positions.get(name)
+            if index is None:
+                continue
+            value = cells[index] if index < len(cells) else None
+            try:
+                parsed = column.parser(value)
+            except CellError as exc:
+                row.error(name, exc.message)
+                continue
+            if parsed is None and column.required:
+                row.error(name, _("Required; the cell is empty."))
+                continue
+            row.values[name] = parsed
+        return row
+
+    # -- files for the user -----------------------------------------------------------------------
+    def write_marked(self, source: Source, result: ImportResult, target: str | IO[bytes]) -> None:
+        """The user's rows written back with the bad cells marked and an explanation column."""
+        write_marked(source, result.problems, target)
+
+    def build_template(self, target: str | IO[bytes]) -> None:
+        build_template(
+            self.columns, target, sheet_title=self.sheet_title or _("Data"), notes=list(self.notes)
+        )
+
+
+class _RollBack(Exception):
+    """Raised inside the import transaction to undo it when any row had an error."""
