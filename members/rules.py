@@ -397,7 +397,7 @@ def validate_member_data(
         birth_date = birth_date or check.birth_date
     elif not partial or "id_number" in data:
         error("id_number", _("The citizen ID number is required."))
-    if not partial and not birth_date:
+    if not partial and not birth_date and not (id_number and any(p.field == "id_number" for p in problems)):
         error("birth_date", _("The birth date is required."))
 
     # coded fields

@@ -304,7 +304,12 @@ def update_member(*, actor: Any, member: Member, **data: Any) -> Member:
     data = {
         k: v for k, v in data.items() if not (k in PERSONAL_FIELDS and new_personal[k] == old_personal[k])
     }
-    _validate({**current, **data})
+    merged = {**current, **data}
+    derived = check_id_number(merged["id_number"] or "", convert_15=True)
+    for key in ("birth_date", "gender"):
+        if key in data and not data[key]:
+            data[key] = merged[key] = getattr(derived, key)
+    _validate(merged)
     if "party_group" in data:
         data["party_group"] = _party_group(data["party_group"], member.org)
     fields = prepare_member_fields(data)

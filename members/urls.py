@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.member_list, name="member_list"),
+    path("export/", views.member_export, name="member_export"),
+    path("add/", views.member_add, name="member_add"),
+    path("<int:pk>/", views.member_detail, name="member_detail"),
+    path("<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
+]
