@@ -23,7 +23,6 @@ from core.importing import (
     CellError,
     Column,
     Importer,
-    ImportRefused,
     Row,
     match_headers,
     normalise_header,
@@ -91,7 +90,9 @@ class JobImporter(Importer):
                 row.action = UNCHANGED
 
     def apply(self, rows: list[Row]) -> Iterable[audit.BulkRow]:
-        new = [Job(kind="t", title=r.key, total=r.values.get("total") or 0) for r in rows if r.action == CREATE]
+        new = [
+            Job(kind="t", title=r.key, total=r.values.get("total") or 0) for r in rows if r.action == CREATE
+        ]
         Job.unscoped.bulk_create(new)
         changed = [r for r in rows if r.action == UPDATE]
         for row in changed:
@@ -191,7 +192,10 @@ def test_refuses_a_password_protected_xlsx():
 @pytest.mark.django_db
 def test_refuses_a_file_over_the_size_limit(settings):
     settings.IMPORT_MAX_BYTES = len(GOOD) - 1
-    assert refused(GOOD) == f"文件大小为 {len(GOOD) / 1024:.1f}\xa0KB，超过了 {(len(GOOD) - 1) / 1024:.1f}\xa0KB 的上限。"
+    assert (
+        refused(GOOD)
+        == f"文件大小为 {len(GOOD) / 1024:.1f}\xa0KB，超过了 {(len(GOOD) - 1) / 1024:.1f}\xa0KB 的上限。"
+    )
 
 
 @pytest.mark.django_db
@@ -343,7 +347,16 @@ def test_blank_cells_parse_to_none():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("是", True), ("否", False), ("Y", True), ("n", False), ("1", True), (0, False), ("√", True), (True, True)],
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        ("1", True),
+        (0, False),
+        ("√", True),
+        (True, True),
+    ],
 )
 def test_booleans(value, expected):
     assert parse_bool(value) is expected
@@ -388,11 +401,19 @@ def test_dry_run_reports_and_changes_nothing():
     Job.unscoped.create(kind="t", title="same", total=5)
     before = counts()
     result = run(
-        xlsx_bytes([["总数", "标题", "备注"], [2, "old", "x"], [5, "same", ""], [3, "new", ""], [7, "warn", ""]]),
+        xlsx_bytes(
+            [["总数", "标题", "备注"], [2, "old", "x"], [5, "same", ""], [3, "new", ""], [7, "warn", ""]]
+        ),
         dry_run=True,
     )
     assert counts() == before
-    assert (result.rows, result.created, result.updated, result.unchanged, result.applied) == (4, 2, 1, 1, False)
+    assert (result.rows, result.created, result.updated, result.unchanged, result.applied) == (
+        4,
+        2,
+        1,
+        1,
+        False,
+    )
     assert [(p.row, p.column, p.message, p.level) for p in result.problems] == [
         (1, "备注", "无法识别的列，已忽略。", "warning"),
         (5, "总数", "提醒一下", "warning"),
@@ -406,7 +427,10 @@ def test_one_bad_row_among_good_ones_changes_nothing():
     result = run(xlsx_bytes(rows))
     assert counts() == before
     assert (result.applied, result.batch_id, result.error_count) == (False, None, 2)
-    assert [(p.row, p.column, p.message) for p in result.errors] == [(7, "总数", "不是整数"), (8, "总数", "不吉利")]
+    assert [(p.row, p.column, p.message) for p in result.errors] == [
+        (7, "总数", "不是整数"),
+        (8, "总数", "不吉利"),
+    ]
 
 
 @pytest.mark.django_db
@@ -414,7 +438,9 @@ def test_duplicate_keys_in_the_file_are_errors_naming_the_first_row():
     before = counts()
     result = run(xlsx_bytes([["标题"], ["a"], ["b"], ["c"], ["a"]]))
     assert counts() == before
-    assert [(p.row, p.column, p.message) for p in result.errors] == [(5, "标题", "文件中重复：与第 2 行相同。")]
+    assert [(p.row, p.column, p.message) for p in result.errors] == [
+        (5, "标题", "文件中重复：与第 2 行相同。")
+    ]
 
 
 @pytest.mark.django_db
@@ -432,7 +458,13 @@ def test_import_creates_updates_and_audits_in_one_batch():
         io.BytesIO(xlsx_bytes([["标题", "总数"], ["old", 2], ["same", 5], ["new", 3]])),
         progress=lambda done, total: progress.append((done, total)),
     )
-    assert (result.ok, result.applied, result.created, result.updated, result.unchanged) == (True, True, 1, 1, 1)
+    assert (result.ok, result.applied, result.created, result.updated, result.unchanged) == (
+        True,
+        True,
+        1,
+        1,
+        1,
+    )
     assert progress == [(2, 3), (3, 3)]
     assert sorted(Job.unscoped.values_list("title", "total")) == [("new", 3), ("old", 2), ("same", 5)]
     batch = AuditBatch.unscoped.get()
@@ -467,7 +499,10 @@ def test_template_has_headers_notes_and_dropdowns(tmp_path, settings):
     settings.IMPORT_MAX_ROWS = 500
 
     class LongList(JobImporter):
-        columns = (*JobImporter.columns, Column("place", "地点", choices=tuple(f"地点{i:03d}" for i in range(80))))
+        columns = (
+            *JobImporter.columns,
+            Column("place", "地点", choices=tuple(f"地点{i:03d}" for i in range(80))),
+        )
         notes = ("说明第一行",)
 
     target = tmp_path / "template.xlsx"
