@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from .headers import Column
 
-# Excel limits an inline list validation to 255 characters.
+# Excel limits an inline list validation to 255 characters; longer lists (and any list of more than a
+# few entries, which is easier to maintain as cells) go to the hidden sheet.
 INLINE_LIST_MAX = 255
+INLINE_LIST_MAX_ITEMS = 12
 
 
 def _quote_sheet(name: str) -> str:
@@ -49,7 +51,11 @@ def build_template(
             "error_title": _("Not in the list"),
             "error_message": _("Choose a value from the dropdown list."),
         }
-        if len(",".join(column.choices)) <= INLINE_LIST_MAX and not any("," in c for c in column.choices):
+        if (
+            len(column.choices) <= INLINE_LIST_MAX_ITEMS
+            and len(",".join(column.choices)) <= INLINE_LIST_MAX
+            and not any("," in c for c in column.choices)
+        ):
             validation["source"] = list(column.choices)
         else:
             lists.write_string(0, list_column, column.header)
