@@ -254,3 +254,17 @@ def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
     result["direct_total"] = result["total"] - sum(c["total"] for c in child_figures)
     result["children"] = child_figures
     return result
+
+
+def get_stats_org(*, user: Any, org_id: int | None) -> OrgUnit:
+    """The org whose statistics ``user`` asked for; by default the top org the user was granted.
+
+    Raises ``OrgUnit.DoesNotExist`` when the org is missing or outside the user's scope (shown as 404).
+    """
+    scoped = OrgUnit.objects.for_user(user, "view")
+    if org_id is not None:
+        return scoped.get(pk=org_id)
+    paths = user.get_scope_paths("view") if getattr(user, "is_authenticated", False) else []
+    if paths is None:  # superuser: the first root
+        return scoped.filter(depth=1).order_by("path")[:1].get()
+    return scoped.filter(path__in=paths[:1]).get()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from orgs.choices import OrgKind
 from orgs.rules import SOURCE_BRANCH, SOURCE_COMMITTEE, SOURCE_ORGANS, health_issues
@@ -67,10 +68,16 @@ def test_issues_cite_their_source_and_explain():
         SOURCE_COMMITTEE,
         SOURCE_ORGANS,
     )
-    assert str(too_few.message) == "Fewer than 3 full members: form a joint branch with other units or merge."
+    assert str(too_few.message) == "正式党员不足3名：应与其他单位成立联合党支部或合并。"
+    with translation.override("en"):
+        assert (
+            str(too_few.message)
+            == "Fewer than 3 full members: form a joint branch with other units or merge."
+        )
     assert too_few.as_dict()["code"] == "too_few_full_members"
 
 
 def test_joint_branch_is_told_to_merge():
     (issue,) = health_issues(kind=OrgKind.JOINT_BRANCH, total=2, full=2)
-    assert str(issue.message) == "Fewer than 3 full members: merge with another organisation."
+    with translation.override("en"):
+        assert str(issue.message) == "Fewer than 3 full members: merge with another organisation."
