@@ -8,18 +8,9 @@ from typing import IO, Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-KPI_ORDER = (
-    "total",
-    "full",
-    "probationary",
-    "women",
-    "ethnic_minority",
-    "under_35",
-    "mobile",
-    "retired",
-    "hardship",
-    "lost_contact",
-)
+from .selectors import COUNT_FIELDS
+
+KPI_ORDER = COUNT_FIELDS
 
 
 def _pct(value: Any) -> float:

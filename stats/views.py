@@ -22,19 +22,9 @@ from orgs.health import org_health_for_subtree
 from orgs.models import OrgUnit
 
 from .exporters import member_stats_workbook
-from .selectors import get_stats_org, member_stats
+from .selectors import COUNT_FIELDS, get_stats_org, member_stats
 
-KPI_FIELDS = (
-    "full",
-    "probationary",
-    "women",
-    "ethnic_minority",
-    "under_35",
-    "mobile",
-    "retired",
-    "hardship",
-    "lost_contact",
-)
+KPI_FIELDS = COUNT_FIELDS[1:]  # all counts but the total
 
 
 def kpi_labels() -> dict[str, str]:
