@@ -16,14 +16,17 @@ pinyin) is ``members.services.prepare_member_fields``: the same path as the form
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable
 from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core import audit, crypto
+from core import audit, crypto, jobs
 from core.exceptions import NotAllowed, OutOfScope
 from core.importing import (
     CREATE,
@@ -39,7 +42,7 @@ from core.importing import (
     parse_code_text,
     parse_date,
 )
-from core.models import AuditAction
+from core.models import AuditAction, Job
 from core.scope import user_can
 from orgs.choices import OrgStatus
 from orgs.models import OrgUnit
@@ -546,3 +549,62 @@ def import_members(
     """Check (``dry_run``) or import a member file into ``org``: all or nothing."""
     check_import_allowed(actor, org)
     return MemberImporter(actor=actor, org=org).run(source, dry_run=dry_run, progress=progress)
+
+
+# -- the background job -----------------------------------------------------------------------------
+
+JOB_KIND = "members.import"
+JOB_LOG_PROBLEMS = 200
+
+
+def result_summary(result: ImportResult) -> dict[str, Any]:
+    """What the job page shows: labelled counts in the user's language."""
+    if result.refused:
+        return {_("Refused"): result.refused}
+    return {
+        _("Rows"): result.rows,
+        _("Created"): result.created if result.applied else 0,
+        _("Updated"): result.updated if result.applied else 0,
+        _("Unchanged"): result.unchanged,
+        _("Errors"): result.error_count,
+        _("Warnings"): len(result.problems) - result.error_count,
+    }
+
+
+def run_import_job(job: Job, progress: jobs.Progress) -> None:
+    """The runner of a confirmed import: all or nothing; on errors the marked file is the result."""
+    org = OrgUnit.unscoped.get(pk=job.params["org"])
+    actor = job.created_by
+    check_import_allowed(actor, org)
+    importer = MemberImporter(actor=actor, org=org)
+    with job.input_file.open("rb") as handle:
+        result = importer.run(handle, progress=progress)
+    job.result = result_summary(result)
+    if result.refused:
+        progress.append(_("Refused: %(reason)s") % {"reason": result.refused})
+        return
+    if result.error_count:
+        for problem in result.errors[:JOB_LOG_PROBLEMS]:
+            progress.append(
+                _("Row %(row)s %(column)s: %(message)s")
+                % {"row": problem.row, "column": problem.column, "message": problem.message}
+            )
+        progress.append(
+            _(
+                "Nothing was imported: %(errors)d errors. Download the marked file, correct it and import it again."
+            )
+            % {"errors": result.error_count}
+        )
+        output = io.BytesIO()
+        with job.input_file.open("rb") as handle:
+            importer.write_marked(handle, result, output)
+        job.result_file.save(f"marked_{job.pk}.xlsx", ContentFile(output.getvalue()), save=False)
+        return
+    progress.append(
+        _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    )
+
+
+def register_jobs() -> None:
+    jobs.register(JOB_KIND, run_import_job, label=gettext_lazy("Member import"))
