@@ -10,10 +10,15 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import MenuItem, register
 
+        from .importers import register_jobs
+
+        register_jobs()
+
         register(
             "members",
             _("Members"),
             200,
             MenuItem(_("Member list"), "members:member_list", "view", "users"),
             MenuItem(_("Add member"), "members:member_add", "add", "user-plus"),
+            MenuItem(_("Import members"), "members:member_import", "import", "file-import"),
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "members"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("export/", views.member_export, name="member_export"),
     path("add/", views.member_add, name="member_add"),
+    path("import/", import_views.member_import, name="member_import"),
+    path("import/template/", import_views.member_import_template, name="member_import_template"),
+    path("import/<str:token>/marked/", import_views.member_import_marked, name="member_import_marked"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/reveal/<str:field>/", views.member_reveal, name="member_reveal"),
