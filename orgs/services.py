@@ -74,7 +74,11 @@ def create_org(*, actor: Any, parent: OrgUnit | None, **fields: Any) -> OrgUnit:
     org.updated_by = org.created_by
     _validate(org)
     org.full_clean(exclude=["path", "depth", "numchild"])
-    org = parent.add_child(instance=org) if parent is not None else OrgUnit.add_root(instance=org)
+    org = (
+        OrgUnit.unscoped.add_child(parent, instance=org)
+        if parent is not None
+        else OrgUnit.unscoped.add_root(instance=org)
+    )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=org, before={}, org=org)
     return org
 
@@ -108,11 +112,11 @@ def move_org(*, actor: Any, org: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         raise ServiceError(_("Cannot move an organisation under itself or its own subtree."), field="parent")
     if not new_parent.is_active:
         raise ServiceError(_("Cannot move an organisation under a dissolved one."), field="parent")
-    old_parent = org.get_parent()
+    old_parent = OrgUnit.unscoped.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         return org
     before = {"parent": old_parent.pk if old_parent else None, "path": org.path}
-    org.move(new_parent, pos="last-child")
+    OrgUnit.unscoped.move(org, new_parent, pos="last-child")
     org = OrgUnit.unscoped.get(pk=org.pk)
     audit.record(
         actor=actor,
@@ -148,7 +152,7 @@ def dissolve_org(*, actor: Any, org: OrgUnit, dissolved_on: dt.date) -> OrgUnit:
 def deletion_blockers(org: OrgUnit) -> list[str]:
     """Why ``org`` may not be deleted: children, related records, or records it ever held."""
     reasons: list[str] = []
-    if org.get_children_count():
+    if OrgUnit.unscoped.get_children_count(org):
         reasons.append(_("it has child organisations"))
     for rel in org._meta.related_objects:
         model = rel.related_model
@@ -175,6 +179,10 @@ def delete_org(*, actor: Any, org: OrgUnit) -> None:
             % {"reasons": "、".join(str(b) for b in blockers)}
         )
     audit.record(
-        actor=actor, action=AuditAction.DELETE, obj=org, before=audit.snapshot(org), org=org.get_parent()
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=org,
+        before=audit.snapshot(org),
+        org=OrgUnit.unscoped.get_parent(org),
     )
     org.delete()
