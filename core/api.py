@@ -147,7 +147,27 @@ def request_user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-api = NinjaAPI(
+class GrassrootsAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists the 401 and 422 error bodies on every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        ref_template = "#/components/schemas/{model}"
+        error_schema = ErrorOut.model_json_schema(ref_template=ref_template)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error_schema.pop("$defs", {}))
+        components.setdefault("ErrorOut", error_schema)
+        error = {"content": {"application/json": {"schema": {"$ref": ref_template.format(model="ErrorOut")}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if operation.get("security"):
+                    responses.setdefault(401, {"description": "Unauthorized", **error})
+                responses.setdefault(422, {"description": "Unprocessable Content", **error})
+        return schema
+
+
+api = GrassrootsAPI(
     title="Grassroots API",
     version="1",
     description="基层党建综合管理平台 API. Errors are JSON objects {code, message, field}.",
