@@ -226,7 +226,7 @@ def _refuse_duplicate(actor: Any, index: str | None, exclude_pk: int | None, org
     where = other.org.name if user_can(actor, "view", other.org) else _("another organisation")
     raise NeedsTransfer(
         _(
-            "This person is already registered in %(org)s: this needs a relation transfer (需要办理组织关系转接)."
+            "This person is already registered in %(org)s: this needs a relation transfer."
         )
         % {"org": where},
         field="id_number",

@@ -115,7 +115,7 @@ def test_duplicate_id_in_another_org_needs_a_transfer(tree, worker):
         create_member(actor=worker, org=tree.branch_a1, **data())
 
     assert exc.value.message == (
-        "This person is already registered in 西湖社区党支部: this needs a relation transfer (需要办理组织关系转接)."
+        "This person is already registered in 西湖社区党支部: this needs a relation transfer."
     )
     assert exc.value.field == "id_number"
     assert list(Member.unscoped.values_list("pk", "org_id", "name")) == before
@@ -129,7 +129,7 @@ def test_duplicate_out_of_scope_does_not_name_the_org(tree, worker):
         create_member(actor=worker, org=tree.branch_a1, **data())
 
     assert exc.value.message == (
-        "This person is already registered in another organisation: this needs a relation transfer (需要办理组织关系转接)."
+        "This person is already registered in another organisation: this needs a relation transfer."
     )
     assert Member.unscoped.count() == 1
 
