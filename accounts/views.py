@@ -79,12 +79,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     filters = UserFilterForm(request.GET or None, actor=request.user)
     users = selectors.list_users(request.user, **filters.filters())
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/user_list.html",
-        {"page_obj": page, "filter_form": filters, "query": query.urlencode()},
+        {"page_obj": page, "page_size": PAGE_SIZE, "page_size_choices": [PAGE_SIZE], "filter_form": filters},
     )
 
 

@@ -25,7 +25,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     for job in page:
         job.kind_label = kind_label(job.kind)  # type: ignore[attr-defined]
-    return render(request, "core/job_list.html", {"page_obj": page})
+    return render(
+        request,
+        "core/job_list.html",
+        {"page_obj": page, "page_size": PAGE_SIZE, "page_size_choices": [PAGE_SIZE]},
+    )
 
 
 @login_required
