@@ -15,6 +15,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import AfterValidator, create_model
 
@@ -147,6 +148,12 @@ def request_user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as itself, not as \\uXXXX escapes: readable with curl and in logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class GrassrootsAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document lists the 401 and 422 error bodies on every operation."""
 
@@ -174,6 +181,7 @@ api = GrassrootsAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    renderer=Utf8JSONRenderer(),
 )
 
 

@@ -83,6 +83,7 @@ def test_detail_shows_every_field(tree, admin):
         "depth": 2,
         "child_count": 2,
     }
+    assert '"name": "东风社区党委"' in response.content.decode()  # UTF-8, not \\u escapes
 
 
 def test_root_has_no_parent_and_blank_unit_type_is_null(tree, admin):
