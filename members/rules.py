@@ -70,7 +70,7 @@ def convert_15_to_18(value: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _area_status(area: str, year: int) -> str:
+def area_status(area: str, year: int) -> str:
     """ "ok", "unknown" (no such code), or "not_in_use" (the code did not exist in ``year``)."""
     results = numdb.get("cn/loc").info(area)
     info = {k: v for _part, props in results for k, v in props.items()}
@@ -125,7 +125,7 @@ def check_id_number(
     result.normalized = number
     result.birth_date = born
     result.gender = Gender.MALE.value if int(number[16]) % 2 else Gender.FEMALE.value
-    area = _area_status(number[:6], born.year)
+    area = area_status(number[:6], born.year)
     if area == "unknown":
         result.warnings.append(_("Unknown area code %(code)s in the ID number.") % {"code": number[:6]})
     elif area == "not_in_use":

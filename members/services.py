@@ -119,6 +119,9 @@ def prepare_member_fields(data: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if value is None and key in _TEXT_FIELDS:
             value = ""
+        if key == "party_group" and not (value is None or isinstance(value, OrgUnit)):
+            fields["party_group_id"] = value or None
+            continue
         fields[key] = value.strip() if isinstance(value, str) else value
     if "name" in fields:
         fields["name_pinyin"] = name_pinyin(fields["name"])
@@ -225,10 +228,7 @@ def _refuse_duplicate(actor: Any, index: str | None, exclude_pk: int | None, org
         )
     where = other.org.name if user_can(actor, "view", other.org) else _("another organisation")
     raise NeedsTransfer(
-        _(
-            "This person is already registered in %(org)s: this needs a relation transfer."
-        )
-        % {"org": where},
+        _("This person is already registered in %(org)s: this needs a relation transfer.") % {"org": where},
         field="id_number",
     )
 
