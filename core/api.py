@@ -99,8 +99,13 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
-#: A string from a client, without control characters: ``name: Annotated[Text, Field(max_length=200)]``.
-Text = Annotated[str, AfterValidator(_no_control_characters)]
+#: Refuses control characters in a string field. Put it after the length limits so their messages
+#: stay "String should have at most N characters":
+#: ``name: Annotated[str, Field(max_length=200), NoControlCharacters]``.
+NoControlCharacters = AfterValidator(_no_control_characters)
+
+#: A string from a client without a length limit, without control characters.
+Text = Annotated[str, NoControlCharacters]
 
 
 def partial_schema(

@@ -7,18 +7,18 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from core.api import Id, Text, partial_schema, sent_fields
+from core.api import Id, NoControlCharacters, Text, partial_schema, sent_fields
 
 from .choices import EstablishedHow, OrgKind, OrgStatus, UnitType
 from .models import OrgUnit
 
-Code = Annotated[Text, Field(min_length=1, max_length=32)]
-Name = Annotated[Text, Field(min_length=1, max_length=200)]
-Short = Annotated[Text, Field(max_length=64)]
-Phone = Annotated[Text, Field(max_length=32)]
-DocNumber = Annotated[Text, Field(max_length=100)]
-Address = Annotated[Text, Field(max_length=255)]
-Search = Annotated[Text, Field(max_length=100)]
+Code = Annotated[str, Field(min_length=1, max_length=32), NoControlCharacters]
+Name = Annotated[str, Field(min_length=1, max_length=200), NoControlCharacters]
+Short = Annotated[str, Field(max_length=64), NoControlCharacters]
+Phone = Annotated[str, Field(max_length=32), NoControlCharacters]
+DocNumber = Annotated[str, Field(max_length=100), NoControlCharacters]
+Address = Annotated[str, Field(max_length=255), NoControlCharacters]
+Search = Annotated[str, Field(max_length=100), NoControlCharacters]
 
 
 class OrgOut(Schema):

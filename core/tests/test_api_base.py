@@ -8,11 +8,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from ninja import Field, Schema
 
-from core.api import Text, partial_schema, sent_fields
+from core.api import NoControlCharacters, Text, partial_schema, sent_fields
 
 
 class Sample(Schema):
-    name: Annotated[Text, Field(min_length=1, max_length=5)]
+    name: Annotated[str, Field(min_length=1, max_length=5), NoControlCharacters]
     note: Text = ""
 
 
@@ -48,9 +48,17 @@ def test_openapi_documents_401_and_422_error_bodies_on_every_operation(client):
 
 
 @pytest.mark.parametrize("bad", ["a\x00", "\x07", "\ud800"])
-def test_text_refuses_control_characters_and_lone_surrogates(bad):
+@pytest.mark.parametrize("field", ["name", "note"])
+def test_text_refuses_control_characters_and_lone_surrogates(field, bad):
     with pytest.raises(pydantic.ValidationError):
-        Sample(name="ok", note=bad)
+        Sample(**{"name": "ok", field: bad})
+
+
+def test_length_limits_keep_their_own_messages():
+    with pytest.raises(pydantic.ValidationError) as error:
+        Sample(name="长长长长长长")
+
+    assert error.value.errors()[0]["msg"] == "String should have at most 5 characters"
 
 
 def test_text_keeps_tabs_newlines_and_chinese():
