@@ -1,12 +1,10 @@
 """Member statistics for any subtree as of any date (RULES.md §7; issue 3 part 7).
 
-``member_stats(org, as_of)`` runs a constant number of queries whatever the size of the tree:
-
-1. the org's direct children (names for the per-child table);
-2. ONE aggregate over the whole subtree (conditional counts: ``COUNT(...) FILTER (WHERE ...)`` on
-   PostgreSQL, ``COUNT(CASE WHEN ...)`` on SQLite);
-3. ONE grouped aggregate for all children: members below the org grouped by the child's path prefix
-   ``substr(org.path, 1, len(child path))``.
+``member_stats(org, as_of)`` runs two queries whatever the size of the tree: the org's direct
+children (names for the per-child table), and ONE grouped aggregate over the whole subtree
+(conditional counts: ``COUNT(...) FILTER (WHERE ...)`` on PostgreSQL, ``COUNT(CASE WHEN ...)`` on
+SQLite) grouped by the child's path prefix ``substr(org.path, 1, len(child path))``; the subtree's
+figures are the sums of the groups.
 
 Age bands are counted on birth-date thresholds computed in Python for the as-of date; the average age
 sums ``(yyyymmdd(as_of) - yyyymmdd(birth_date)) / 10000`` (integer division = full years) in SQL.
@@ -16,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Expression, F, Func, IntegerField, Q, Sum, Value
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -225,24 +225,52 @@ def subtree_members(org: OrgUnit, as_of: dt.date) -> Any:
     return Member.unscoped.filter(org__path__startswith=org.path).filter(counted_at(as_of))
 
 
+_SENTINEL = "@@subtree@@"  # not in the path alphabet (0-9A-Z): stands for the org path in cached SQL
+
+
+@lru_cache(maxsize=64)
+def _grouped_sql(alias: str, as_of: dt.date, child_length: int) -> tuple[str, tuple[Any, ...], int]:
+    """The grouped aggregate compiled once per (database, as_of, child path length).
+
+    Compiling ~90 filtered aggregates costs Django more than running them on a small subtree, so
+    the SQL is built by the ORM once and reused with the org's path put in its LIKE parameter.
+    """
+    queryset = (
+        subtree_members(OrgUnit(path=_SENTINEL), as_of)
+        .annotate(child_path=Substr(F("org__path"), 1, child_length))
+        .values("child_path")
+        .annotate(**aggregates(as_of))
+        .order_by()
+    )
+    sql, params = queryset.query.sql_with_params()
+    (path_index,) = [i for i, p in enumerate(params) if isinstance(p, str) and _SENTINEL in p]
+    return sql, tuple(params), path_index
+
+
 def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
     """Statistics of ``org``'s subtree at ``as_of`` with the same figures for each direct child.
 
-    Exactly three queries, whatever the number of children. The caller checks scope.
+    Exactly two queries, whatever the number of children (the caller checks scope):
+
+    1. the direct children (names, and children without anyone counted);
+    2. ONE grouped aggregate over the whole subtree, grouped by the child path prefix
+       ``substr(org.path, 1, len(org.path) + steplen)``: one row per child, plus one row keyed by the
+       org's own path for the members it holds itself.
+
+    Every figure is a count (or a sum of ages), so the subtree's row is the sum of the grouped rows:
+    one scan of the subtree instead of two.
     """
     aggs = aggregates(as_of)
     children = list(OrgUnit.unscoped.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
-    row = subtree_members(org, as_of).aggregate(**aggs)
     child_length = len(org.path) + OrgUnit.steplen
-    grouped = {
-        r["child_path"]: r
-        for r in subtree_members(org, as_of)
-        .filter(org__depth__gt=org.depth)
-        .annotate(child_path=Substr(F("org__path"), 1, child_length))
-        .values("child_path")
-        .annotate(**aggs)
-        .order_by()
-    }
+    sql, params, path_index = _grouped_sql(connection.alias, as_of, child_length)
+    params = list(params)
+    params[path_index] = params[path_index].replace(_SENTINEL, org.path)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        grouped = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    row = {name: sum(r[name] or 0 for r in grouped.values()) for name in aggs}
     empty = dict.fromkeys(aggs, 0)
     child_figures = []
     for child in children:
@@ -251,7 +279,7 @@ def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
             continue  # a dissolved child with nobody counted in it
         child_figures.append({"org": _org_ref(child), **figures(child_row or empty, as_of)})
     result = {"org": _org_ref(org), "as_of": as_of, **figures(row, as_of)}
-    result["direct_total"] = result["total"] - sum(c["total"] for c in child_figures)
+    result["direct_total"] = (grouped.get(org.path) or empty)["total"]
     result["children"] = child_figures
     return result
 

@@ -197,5 +197,5 @@ def test_query_count_does_not_grow_with_children(children):
     with CaptureQueriesContext(connection) as captured:
         stats = member_stats(root, AS_OF)
 
-    assert len(captured) == 3
+    assert len(captured) == 2
     assert [c["total"] for c in stats["children"]] == [1] * children
