@@ -22,6 +22,7 @@ from .codes import education_name, ethnicity_name
 from .filtersets import MemberFilterForm
 from .forms import MemberForm
 from .models import Member
+from .rules import FLAG_DATES
 from .tables import MemberTable, member_age, member_flags
 
 HISTORY_LIMIT = 200
@@ -80,14 +81,6 @@ class MemberDetailView(ObjectDetailView):
 
     def get_extra_context(self, obj: Member) -> dict[str, Any]:
         history = list(history_for(obj).order_by("-at", "-id")[:HISTORY_LIMIT])
-        flag_dates = (
-            ("is_mobile", "mobile_since"),
-            ("is_lost_contact", "lost_contact_since"),
-            ("is_retired", "retired_on"),
-            ("in_hardship", "hardship_since"),
-            ("is_pocket", "pocket_since"),
-            ("is_reported_to_community", "reported_on"),
-        )
         return {
             "may_reveal": services.may_reveal(self.request.user, obj),
             "age": member_age(obj),
@@ -96,7 +89,7 @@ class MemberDetailView(ObjectDetailView):
             "flags_text": member_flags(obj),
             "flag_rows": [
                 (Member._meta.get_field(flag).verbose_name, getattr(obj, date))
-                for flag, date in flag_dates
+                for flag, date in FLAG_DATES
                 if getattr(obj, flag)
             ],
             "history": [(entry, describe_changes(entry)) for entry in history],
