@@ -190,7 +190,8 @@ def member_import_marked(request: HttpRequest, token: str) -> FileResponse:
         importer.write_marked(handle, result, output)
     output.seek(0)
     stem = PurePosixPath(entry["name"] or "members").stem
-    return FileResponse(output, as_attachment=True, filename=f"{stem}_{_('marked')}.xlsx")
+    suffix = _("marked")
+    return FileResponse(output, as_attachment=True, filename=f"{stem}_{suffix}.xlsx")
 
 
 @login_required
