@@ -81,6 +81,8 @@ def write_xlsx(
         for count, row in enumerate(rows, start=1):
             for col, raw in enumerate(row):
                 value = cell_value(raw)
+                if value == "":
+                    continue
                 if isinstance(value, dt.datetime):
                     sheet.write_datetime(count, col, value, datetime_format)
                 elif isinstance(value, dt.date):

@@ -17,6 +17,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .forms import BootstrapMixin, DateInput
 from .models import AuditAction
@@ -66,7 +67,9 @@ class AuditFilterForm(FilterForm):
     lookups = {"action": "action", "date_from": "at__date__gte", "date_to": "at__date__lte"}
 
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=BLANK + list(AuditAction.choices))
+    action = forms.ChoiceField(
+        label=pgettext_lazy("audit", "Action"), required=False, choices=BLANK + list(AuditAction.choices)
+    )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -14,7 +14,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from .exceptions import OutOfScope, ServiceError
@@ -435,23 +435,32 @@ class HomeView(LoginRequiredMixin, View):
 home = HomeView.as_view()
 
 
+#: change keys that are internal bookkeeping, not shown to users
+HIDDEN_CHANGE_KEYS = frozenset({"path", "depth", "numchild"})
+
+
 def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """(field label, before, after) for each changed field; choice values by their label."""
+    """(field label, before, after) for each changed field; choice values by their label.
+
+    Internal keys and fields empty on both sides (a creation's blank fields) are left out."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     rows = []
     for name, pair in (entry.changes or {}).items():
-        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if name in HIDDEN_CHANGE_KEYS or (before in (None, "") and after in (None, "")):
+            continue
         label: Any = name
+        field = None
         if model is not None:
             try:
                 field = model._meta.get_field(name)
-            except Exception:  # noqa: BLE001 - a field removed since the entry was written
+            except FieldDoesNotExist:  # a key that is not a field, or a field removed since
                 field = None
-            if field is not None:
-                label = getattr(field, "verbose_name", name)
-                choices = dict(getattr(field, "flatchoices", None) or [])
-                before = choices.get(before, before)
-                after = choices.get(after, after)
+        if field is not None:
+            label = getattr(field, "verbose_name", name)
+            choices = dict(getattr(field, "flatchoices", None) or [])
+            before = choices.get(before, before)
+            after = choices.get(after, after)
         rows.append((str(label), before, after))
     return rows
 
@@ -484,7 +493,8 @@ class AuditTable(Table):
     columns = (
         Column("at", gettext_lazy("Time"), sort="at"),
         Column("actor", gettext_lazy("Actor"), sort="actor__username"),
-        Column("action", gettext_lazy("Action"), sort="action"),
+        # with a context: Django admin's "Action" would win otherwise
+        Column("action", pgettext_lazy("audit", "Action"), sort="action"),
         Column("content_type", gettext_lazy("Object type"), value=object_type_label),
         Column("object_repr", gettext_lazy("Object"), sort="object_repr"),
         Column("org", gettext_lazy("Organisation")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from django.test import Client
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
@@ -46,3 +47,10 @@ def user_with_role(role: str | Role, org: Any, **kwargs: Any) -> User:
     user = UserFactory(**kwargs)
     grant(user, role, org)
     return user
+
+
+def logged_in_client(user: User) -> Client:
+    """A test client with ``user`` logged in."""
+    client = Client()
+    client.force_login(user)
+    return client
