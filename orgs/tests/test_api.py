@@ -489,5 +489,6 @@ def test_openapi_lists_choices_as_enums(client, db):
         "/api/v1/orgs/{org_id}/move",
         "/api/v1/orgs/{org_id}/dissolve",
         "/api/v1/orgs/{org_id}/children",
+        "/api/v1/orgs/{org_id}/health",
         "/api/v1/orgs/{org_id}/subtree",
     } | {p for p in schema["paths"] if not p.startswith("/api/v1/orgs/")}

@@ -42,3 +42,17 @@ def test_only_issues_and_single_org():
     assert single.as_dict()["issues"][0]["level"] == "verify"
     # In 2010: the eleven who joined in 2000 and the one who died in 2023 (joined 2005).
     assert org_health(town.branch_b2, as_of=dt.date(2010, 1, 1)).total == 12
+
+
+def test_org_health_endpoint_on_orgs(client):
+    from accounts.roles import Role
+    from accounts.tests.factories import user_with_role
+
+    town = make_town()
+    client.force_login(user_with_role(Role.PARTY_WORKER, town.community_b))
+
+    body = client.get(f"/api/v1/orgs/{town.branch_b1.pk}/health").json()
+
+    assert (body["org"]["id"], body["total"], body["full"]) == (town.branch_b1.pk, 31, 31)
+    assert [i["code"] for i in body["issues"]] == ["needs_branch_committee"]
+    assert client.get(f"/api/v1/orgs/{town.community_a.pk}/health").status_code == 404
