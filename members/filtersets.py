@@ -1,4 +1,7 @@
-"""The member list's filter form: parses the query string into a MemberFilter (members.selectors)."""
+"""The member list's filter form: parses the query string into a MemberFilter (members.selectors).
+
+The page offers the common filters (the search box also takes the last digits of an ID number);
+the API takes every MemberFilter field."""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import BLANK, FilterForm
 
-from .choices import Category, Gender, MembershipStatus, Occupation
-from .codes import ETHNICITY_CHOICES, PARTY_EDUCATION_BANDS
+from .choices import Category, Gender, MembershipStatus
+from .codes import PARTY_EDUCATION_BANDS
 from .selectors import MemberFilter, filter_members
 
 FLAG_CHOICES = [
@@ -33,7 +36,6 @@ class MemberFilterForm(FilterForm):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("name, pinyin, initials, ID digits")}),
     )
-    id_tail = forms.CharField(label=_("ID number ends with"), required=False, max_length=4)
     category = forms.ChoiceField(label=_("Category"), required=False, choices=BLANK + list(Category.choices))
     status = forms.ChoiceField(
         label=_("Membership status"), required=False, choices=BLANK + list(MembershipStatus.choices)
@@ -42,17 +44,7 @@ class MemberFilterForm(FilterForm):
     education_band = forms.ChoiceField(
         label=_("Education"), required=False, choices=BLANK + list(PARTY_EDUCATION_BANDS)
     )
-    occupation = forms.ChoiceField(
-        label=_("Occupation"), required=False, choices=BLANK + list(Occupation.choices)
-    )
-    ethnicity = forms.ChoiceField(
-        label=_("Ethnicity"),
-        required=False,
-        choices=BLANK + [("minority", _("ethnic minorities"))] + ETHNICITY_CHOICES,
-    )
-    flags = forms.MultipleChoiceField(
-        label=_("Flags"), required=False, choices=FLAG_CHOICES, widget=forms.SelectMultiple(attrs={"size": 1})
-    )
+    flag = forms.ChoiceField(label=_("Flag"), required=False, choices=BLANK + FLAG_CHOICES)
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=150)
 
@@ -60,7 +52,8 @@ class MemberFilterForm(FilterForm):
         if not self.is_bound or not self.is_valid():
             return MemberFilter()
         data: dict[str, Any] = {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
-        return MemberFilter(**data)
+        flag = data.pop("flag", None)
+        return MemberFilter(**data, flags=[flag] if flag else [])
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return filter_members(queryset, self.to_filter())

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.tables import Column, Table
 
-from .codes import education_name, ethnicity_name
+from .codes import education_name
 from .filtersets import FLAG_CHOICES
 from .models import Member
 from .rules import age_on
@@ -27,13 +27,10 @@ class MemberTable(Table):
     columns = (
         Column("name", _("name"), sort="name_pinyin", link=True),
         Column("gender", _("gender"), sort="gender"),
-        Column("ethnicity", _("ethnicity"), value=lambda m: ethnicity_name(m.ethnicity)),
-        Column("birth_date", _("birth date"), sort="birth_date"),
         Column("age", _("age"), value=member_age),
         Column("id_number", _("citizen ID number"), value=lambda m: m.id_number_masked, css="text-nowrap"),
         Column("education", _("education"), value=lambda m: education_name(m.education), sort="education"),
         Column("category", _("category"), sort="category"),
-        Column("status", _("membership status"), sort="status"),
         Column("org__name", _("party organisation"), sort="org__path"),
         Column("joined_on", _("joined on"), sort="joined_on"),
         Column("phone", _("phone"), value=lambda m: m.phone_masked, css="text-nowrap"),
