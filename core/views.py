@@ -23,8 +23,9 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
@@ -473,15 +474,39 @@ def changes_text(entry: AuditEntry) -> str:
 
 
 def changes_html(entry: AuditEntry) -> str:
-    rows = describe_changes(entry)
-    if not rows:
+    """before → after per field; a creation shows only the new value, a deletion only the old."""
+    items = []
+    for label, before, after in describe_changes(entry):
+        if before in (None, ""):
+            items.append(
+                format_html(
+                    '<li><span class="text-secondary">{}:</span> <span class="after">{}</span></li>',
+                    label,
+                    after,
+                )
+            )
+        elif after in (None, ""):
+            items.append(
+                format_html(
+                    '<li><span class="text-secondary">{}:</span> <span class="before">{}</span></li>',
+                    label,
+                    before,
+                )
+            )
+        else:
+            items.append(
+                format_html(
+                    '<li><span class="text-secondary">{}:</span> <span class="before">{}</span> → <span class="after">{}</span></li>',
+                    label,
+                    before,
+                    after,
+                )
+            )
+    if not items:
         return EMPTY
-    items = format_html_join(
-        "",
-        '<li><span class="text-secondary">{}:</span> <span class="before">{}</span> → <span class="after">{}</span></li>',
-        ((label, EMPTY if b in (None, "") else b, EMPTY if a in (None, "") else a) for label, b, a in rows),
-    )
-    return format_html('<ul class="changes-list">{}</ul>', items)
+    return format_html(
+        '<ul class="changes-list">{}</ul>', mark_safe("".join(items))
+    )  # items are escaped by format_html
 
 
 def object_type_label(entry: AuditEntry) -> Any:
@@ -496,9 +521,11 @@ class AuditTable(Table):
         # with a context: Django admin's "Action" would win otherwise
         Column("action", pgettext_lazy("audit", "Action"), sort="action"),
         Column("content_type", gettext_lazy("Object type"), value=object_type_label),
-        Column("object_repr", gettext_lazy("Object"), sort="object_repr"),
-        Column("org", gettext_lazy("Organisation")),
-        Column("changes", gettext_lazy("Changes"), value=changes_html, export_value=changes_text, css="wrap"),
+        Column("object_repr", gettext_lazy("Object"), sort="object_repr", css="wrap"),
+        Column("org", gettext_lazy("Organisation"), css="wrap"),
+        Column(
+            "changes", gettext_lazy("Changes"), value=changes_html, export_value=changes_text, css="wrap wide"
+        ),
         Column("message", gettext_lazy("Message")),
     )
 
