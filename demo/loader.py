@@ -1,7 +1,8 @@
 """Load the demo street and its demo accounts. Idempotent: a second run writes nothing.
 
-The tree comes from ``orgs.demo``; demo members, when the members app provides
-``members.demo.build_demo_members(street_org, seed=...)``, are built once, right after the tree.
+The tree comes from ``orgs.demo``; demo members from ``members.demo.build_demo_members(street_org,
+seed=...)`` when the members app provides it. That function is called on every run and must itself
+write nothing when the street has members already (it returns how many it created).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class LoadResult:
     street: OrgUnit
     orgs_created: int
     users_created: list[str]
-    members_loaded: bool | None  # None: the members app offers no demo members
+    members_created: int | None  # None: the members app offers no demo members
 
 
 def _members_hook() -> Callable[..., Any] | None:
@@ -84,18 +85,14 @@ def _ensure_account(account: DemoAccount) -> bool:
 @transaction.atomic
 def load_demo(*, seed: int = DEFAULT_SEED) -> LoadResult:
     tree = build_demo_tree(actor=SystemActor(), seed=seed)
-    members_loaded: bool | None = None
-    if tree is not None:
-        hook = _members_hook()
-        if hook is not None:
-            hook(tree.street, seed=seed)
-            members_loaded = True
     street = get_demo_street()
     assert street is not None
+    hook = _members_hook()
+    members_created = None if hook is None else int(hook(street, seed=seed) or 0)
     created = [a.username for a in demo_accounts() if _ensure_account(a)]
     return LoadResult(
         street=street,
         orgs_created=tree.created if tree is not None else 0,
         users_created=created,
-        members_loaded=members_loaded,
+        members_created=members_created,
     )

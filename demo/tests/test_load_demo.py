@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import types
 
 import pytest
@@ -133,16 +134,43 @@ def test_demo_accounts_log_in_and_see_their_subtree(client, no_demo_members):
     assert User.objects.get(username="admin").is_superuser is False
 
 
-def test_members_hook_runs_once_with_the_street(monkeypatch):
+def test_members_hook_gets_the_street_and_seed_on_every_run(monkeypatch):
     calls: list[tuple[str, int]] = []
+
+    def build_demo_members(street, seed):
+        calls.append((street.code, seed))
+        return 0 if len(calls) > 1 else 3
+
     module = types.ModuleType("members.demo")
-    module.build_demo_members = lambda street, seed: calls.append((street.code, seed))  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "members.demo", module)
+    module.build_demo_members = build_demo_members  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "members.demo", module)
 
-    load_demo(seed=11)
-    load_demo(seed=11)
+    first = load_demo(seed=11)
+    second = load_demo(seed=11)
 
-    assert calls == [(STREET_CODE, 11)]
+    assert calls == [(STREET_CODE, 11), (STREET_CODE, 11)]
+    assert (first.members_created, second.members_created) == (3, 0)
+
+
+def test_without_a_members_hook_no_members_are_reported(no_demo_members):
+    assert load_demo().members_created is None
+
+
+def test_load_demo_with_the_real_demo_members_twice_changes_nothing():
+    pytest.importorskip("members.demo")
+    from members.models import Member
+
+    first = load_demo()
+    members = Member.unscoped.count()
+    audit_count = AuditEntry.unscoped.count()
+
+    second = load_demo()
+
+    assert first.members_created == members
+    assert members > 0
+    assert second.members_created == 0
+    assert Member.unscoped.count() == members
+    assert AuditEntry.unscoped.count() == audit_count
 
 
 def test_command_prints_the_logins(no_demo_members):

@@ -23,8 +23,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Created the demo street {result.street.name}: {result.orgs_created} orgs.")
         else:
             self.stdout.write(f"The demo street {result.street.name} exists already: nothing to create.")
-        if result.members_loaded is None and result.orgs_created:
+        if result.members_created is None:
             self.stdout.write("No demo members: members.demo.build_demo_members is not available.")
+        elif result.members_created:
+            self.stdout.write(f"Created {result.members_created} demo members.")
         if result.users_created:
             self.stdout.write(f"Created demo accounts: {', '.join(result.users_created)}.")
         self.stdout.write(self._table())
