@@ -24,45 +24,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from scratch import prepare_database, setup_django
+
 DEFAULT_SQLITE = "/tmp/grassroots-bench-tree.sqlite3"
-
-
-def prepare_database(url: str) -> None:
-    """A clean scratch database before Django connects to it."""
-    if url.startswith("sqlite"):
-        path = Path(url.split("sqlite:///", 1)[1])
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    if "bench" not in name:
-        raise SystemExit(f"refusing to recreate database {name!r}: its name must contain 'bench'")
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def build_tree(streets: int, communities: int, branches: int, groups: int) -> tuple[int, float]:
@@ -199,7 +167,7 @@ def main() -> None:
             sql(f"SELECT COUNT(*) FROM {table} WHERE path LIKE %s", [prefix]),
         ),
         (
-            "community children, for_user + depth",
+            "tree_children view: for_user + depth",
             fresh(
                 lambda u: list(
                     OrgUnit.objects.for_user(u).filter(
