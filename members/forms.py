@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.filters import BLANK
 from core.forms import BootstrapMixin, DateInput
@@ -30,7 +31,7 @@ def _date(label: Any) -> forms.DateField:
 
 class MemberForm(BootstrapMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("party organisation"), queryset=OrgUnit.objects.none())
-    name = forms.CharField(label=_("name"), max_length=64)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=64)
     former_name = forms.CharField(label=_("former name"), max_length=64, required=False)
     id_number = forms.CharField(label=_("citizen ID number"), max_length=18, required=False)
     gender = forms.ChoiceField(

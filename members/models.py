@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel
 from core.scope import ScopedManager, UnscopedManager
@@ -13,7 +14,7 @@ from .choices import AddedHow, Category, Degree, Gender, MembershipStatus, Occup
 
 class Member(BaseModel):
     # -- identity -----------------------------------------------------------------------------------
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64, db_index=True)
     former_name = models.CharField(_("former name"), max_length=64, blank=True)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=255, blank=True, db_index=True)
     name_initials = models.CharField(_("pinyin initials"), max_length=32, blank=True, db_index=True)

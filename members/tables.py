@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.tables import Column, Table
 
@@ -25,7 +26,7 @@ def member_flags(member: Member) -> str:
 
 class MemberTable(Table):
     columns = (
-        Column("name", _("name"), sort="name_pinyin", link=True),
+        Column("name", pgettext_lazy("person", "name"), sort="name_pinyin", link=True),
         Column("gender", _("gender"), sort="gender"),
         Column("age", _("age"), value=member_age),
         Column("id_number", _("citizen ID number"), value=lambda m: m.id_number_masked, css="text-nowrap"),

@@ -14,6 +14,7 @@ from django.views import View
 
 from core.audit import history_for
 from core.exceptions import NotAllowed, OutOfScope
+from core.models import AuditAction, AuditEntry
 from core.scope import user_can
 from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin, describe_changes
 
@@ -53,7 +54,6 @@ class MemberDetailView(ObjectDetailView):
         "gender",
         "birth_date",
         "native_place",
-        "fulltime_education",
         "degree",
         "occupation",
         "work_unit",
@@ -86,14 +86,24 @@ class MemberDetailView(ObjectDetailView):
             "age": member_age(obj),
             "ethnicity_label": ethnicity_name(obj.ethnicity),
             "education_label": education_name(obj.education),
+            "fulltime_education_label": education_name(obj.fulltime_education),
             "flags_text": member_flags(obj),
             "flag_rows": [
                 (Member._meta.get_field(flag).verbose_name, getattr(obj, date))
                 for flag, date in FLAG_DATES
                 if getattr(obj, flag)
             ],
-            "history": [(entry, describe_changes(entry)) for entry in history],
+            "history": [(entry, _history_changes(entry)) for entry in history],
         }
+
+
+def _history_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """Changed fields of an entry; a reveal shows which personal field was seen in full."""
+    if entry.action == AuditAction.VIEW_PERSONAL:
+        labels = {"id_number": _("citizen ID number"), "phone": _("phone")}
+        field = (entry.changes or {}).get("field", "")
+        return [(str(_("Viewed in full")), None, str(labels.get(field, field)))]
+    return describe_changes(entry)
 
 
 class MemberEditView(ObjectEditView):
