@@ -286,3 +286,20 @@ def test_export_is_masked_and_scoped(client, worker, members):
     assert rows[1][0] == "张三"
     assert "360426********0071" in rows[1]
     assert "138****5678" in rows[1]
+
+
+def test_list_query_count_does_not_grow_with_rows(client, worker, tree, request):
+    from core.testing.queries import assert_query_baseline
+
+    for _ in range(3):
+        MemberFactory(org=tree.branch_a1)
+    client.force_login(worker)
+    client.get(reverse("members:member_list"))  # the session's first touch writes it once
+    counts = []
+    for _round in range(2):
+        with assert_query_baseline(f"{request.node.nodeid}[list]") as captured:
+            assert client.get(reverse("members:member_list")).status_code == 200
+        counts.append(len(captured))
+        for _ in range(5):
+            MemberFactory(org=tree.branch_b1)
+    assert counts[0] == counts[1]
