@@ -128,7 +128,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [("vendor", BASE_DIR / "node_modules")] if (BASE_DIR / "node_modules").exists() else []
+# Only the built files of the npm packages are served (under static/vendor/), not all of node_modules.
+VENDOR_DIST_DIRS = ("@tabler/core/dist", "@tabler/icons-webfont/dist", "echarts/dist")
+STATICFILES_DIRS = [
+    (f"vendor/{name}", BASE_DIR / "node_modules" / name)
+    for name in VENDOR_DIST_DIRS
+    if (BASE_DIR / "node_modules" / name).exists()
+]
 STATICFILES_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
