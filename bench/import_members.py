@@ -97,7 +97,7 @@ def member_cells(i: int) -> list[Any]:
     j = i // len(AREAS)
     born = dt.date(1945, 1, 1) + dt.timedelta(days=j % 19000)
     female = h % 10 < 3
-    seq = (j // 19000) * 2 + (0 if female else 1) + 2 * (h % 400)
+    seq = (j // 19000) * 2 + (0 if female else 1)
     first17 = f"{area}{born:%Y%m%d}{seq % 1000:03d}"
     probationary = h % 40 == 0
     joined = (

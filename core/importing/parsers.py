@@ -146,7 +146,11 @@ def choice_parser(resolve: Callable[[str], Any], labels: Iterable[str] = ()) -> 
         text = parse_text(value)
         if text is None:
             return None
-        code = resolve(text)
+        # Official names carry full-width punctuation (工人（工勤技能人员）) that parse_text folds to
+        # half-width: try the cell as written first.
+        code = resolve(str(value).strip()) if isinstance(value, str) else None
+        if code is None:
+            code = resolve(text)
         if code is None:
             if hint:
                 raise CellError(

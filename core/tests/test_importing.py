@@ -24,6 +24,7 @@ from core.importing import (
     Column,
     Importer,
     Row,
+    choice_parser,
     match_headers,
     normalise_header,
     open_table,
@@ -360,6 +361,14 @@ def test_blank_cells_parse_to_none():
 )
 def test_booleans(value, expected):
     assert parse_bool(value) is expected
+
+
+def test_choices_match_as_written_or_folded_to_half_width():
+    parse = choice_parser({"工人（工勤技能人员）": "worker", "ABC": "abc"}.get, ["工人（工勤技能人员）"])
+    assert [parse("工人（工勤技能人员）"), parse(" ＡＢＣ "), parse("")] == ["worker", "abc", None]
+    with pytest.raises(CellError) as info:
+        parse("农民")
+    assert info.value.message == "农民 不是可选的值。请从以下选项中选择：工人（工勤技能人员）。"
 
 
 def test_a_bad_boolean_is_refused():

@@ -75,7 +75,7 @@ def person(n: int, org_code: str, **changes: Any) -> list[Any]:
         "所在党组织": org_code,
         "加入党组织日期": "2001-07-01",
         "转为正式党员日期": "2002-07-01",
-        "工作岗位": "企事业单位、社会组织专业技术人员",
+        "工作岗位": "工人（工勤技能人员）" if n % 2 else "企事业单位、社会组织专业技术人员",
         "手机号码": f"1380000{n:04d}",
         "是否流动党员": "否",
         "是否离退休": "否",
@@ -347,11 +347,12 @@ def test_import_creates_members_with_one_audit_batch(tree):
         existing_id(member)[:6] + "********" + existing_id(member)[-4:],
     ]
     assert entry.changes["name"] == [None, "党员1"]
-    assert (member.created_by, member.name_pinyin, member.category, member.is_mobile) == (
+    assert (member.created_by, member.name_pinyin, member.category, member.is_mobile, member.occupation) == (
         user,
         "dangyuan",
         "full",
         False,
+        "worker",
     )
 
 
