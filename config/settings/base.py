@@ -28,7 +28,15 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Our apps come first: for the same English msgid, the first app's catalogue wins, and ours must
+# beat Django's own translations (e.g. "active" is 正常 here, not the admin's 有效).
 INSTALLED_APPS = [
+    "core",
+    "accounts",
+    "orgs",
+    "members",
+    "stats",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,12 +49,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
-    "core",
-    "accounts",
-    "orgs",
-    "members",
-    "stats",
-    "demo",
 ]
 
 MIDDLEWARE = [
