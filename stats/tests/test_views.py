@@ -144,3 +144,13 @@ def test_org_health_card_include():
 
     assert "data-org-health" in html
     assert "<strong>31</strong>" in html or "<strong>30</strong>" in html
+
+
+def test_org_page_shows_org_health(client):
+    town = make_town()
+    client.force_login(user_with_role(Role.PARTY_WORKER, town.town))
+
+    html = client.get(reverse("orgs:orgunit_detail", args=[town.branch_b1.pk])).content.decode()
+
+    assert "data-org-health" in html
+    assert "党组织健康状况" in html
