@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 
-from .headers import Column, HeaderMap, match_headers
+from .headers import Column, HeaderMap, match_headers, normalise_header
 from .intake import Source, open_table
 from .marked import write_marked
 from .problems import ERROR, WARNING, CellError, ImportRefused, ImportResult, Problem
@@ -120,7 +120,7 @@ class Importer:
         """Check (and unless ``dry_run``, import) the file. File-level refusals set ``refused``."""
         result = ImportResult(dry_run=dry_run)
         try:
-            with open_table(source) as table:
+            with open_table(source, is_header=self.is_header) as table:
                 header_map = match_headers(table.header, self.columns, header_row=table.header_row)
                 result.problems.extend(header_map.warnings)
                 rows = table.rows()
@@ -230,7 +230,12 @@ class Importer:
     # -- files for the user -----------------------------------------------------------------------
     def write_marked(self, source: Source, result: ImportResult, target: str | IO[bytes]) -> None:
         """The user's rows written back with the bad cells marked and an explanation column."""
-        write_marked(source, result.problems, target)
+        write_marked(source, result.problems, target, is_header=self.is_header)
+
+    def is_header(self, cells: list[Any]) -> bool:
+        """Whether a row is the header: it names at least one required column."""
+        names = {normalise_header(n) for c in self.columns if c.required for n in c.names()}
+        return any(normalise_header(cell) in names for cell in cells if isinstance(cell, str))
 
     def build_template(self, target: str | IO[bytes]) -> None:
         build_template(

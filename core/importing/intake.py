@@ -19,7 +19,7 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import python_calamine
@@ -30,6 +30,10 @@ from django.utils.translation import gettext as _
 from .problems import ImportRefused
 
 Source = str | os.PathLike[str] | IO[bytes]
+HeaderTest = Callable[[list[Any]], bool]
+# Registers often carry a title row or two above the header ("XX党支部党员花名册"): the header is
+# the first of this many non-blank rows that ``is_header`` accepts.
+HEADER_SEARCH_ROWS = 10
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -118,13 +122,20 @@ class Table:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _take_header(self) -> None:
-        for number, cells in self._iter:
-            if any(not _blank(c) for c in cells):
-                self.header = ["" if _blank(c) else str(c).strip() for c in cells]
-                self.header_row = number
-                return
-        raise ImportRefused(_("The file is empty."))
+    def _take_header(self, is_header: HeaderTest | None) -> None:
+        first: tuple[int, list[Any]] | None = None
+        for looked, (number, cells) in enumerate(self.rows()):
+            if first is None:
+                first = (number, cells)
+            if is_header is None or is_header(cells):
+                first = (number, cells)
+                break
+            if looked + 1 >= HEADER_SEARCH_ROWS:
+                break
+        if first is None:
+            raise ImportRefused(_("The file is empty."))
+        self.header_row, cells = first
+        self.header = ["" if _blank(c) else str(c).strip() for c in cells]
 
 
 def _blank(value: Any) -> bool:
@@ -134,7 +145,7 @@ def _blank(value: Any) -> bool:
 class XlsxTable(Table):
     kind = "xlsx"
 
-    def __init__(self, opened: _Opened) -> None:
+    def __init__(self, opened: _Opened, is_header: HeaderTest | None = None) -> None:
         super().__init__()
         self._opened = opened
         try:
@@ -154,7 +165,7 @@ class XlsxTable(Table):
         self.first_column = start[1]
         # calamine yields rows from the sheet's first row (row 1), columns from the first used one.
         self._iter = ((i + 1, list(cells)) for i, cells in enumerate(sheet.iter_rows()))
-        self._take_header()
+        self._take_header(is_header)
         end = sheet.end or start
         self.data_rows = max(0, end[0] + 1 - self.header_row)
 
@@ -175,14 +186,16 @@ class XlsxTable(Table):
 class CsvTable(Table):
     kind = "csv"
 
-    def __init__(self, opened: _Opened, encoding: str, delimiter: str, rows: int) -> None:
+    def __init__(
+        self, opened: _Opened, encoding: str, delimiter: str, rows: int, is_header: HeaderTest | None = None
+    ) -> None:
         super().__init__()
         self._opened = opened
         opened.handle.seek(0)
         self._text = io.TextIOWrapper(opened.handle, encoding=encoding, newline="")
         reader = csv.reader(self._text, delimiter=delimiter)
         self._iter = ((i + 1, cells) for i, cells in enumerate(reader))
-        self._take_header()
+        self._take_header(is_header)
         self.data_rows = max(0, rows - self.header_row)
 
     def close(self) -> None:
@@ -299,8 +312,9 @@ def _sniff_csv(opened: _Opened) -> tuple[str, str, int]:
     )
 
 
-def open_table(source: Source) -> Table:
-    """Check the file and open its first sheet, positioned after the header row.
+def open_table(source: Source, *, is_header: HeaderTest | None = None) -> Table:
+    """Check the file and open its first sheet, positioned after the header row (the first
+    non-blank row, or the first of the top rows that ``is_header`` accepts).
 
     Raises ImportRefused for every file that must not be imported. The caller closes the table.
     """
@@ -318,7 +332,7 @@ def open_table(source: Source) -> Table:
         table: Table
         if magic.startswith(ZIP_MAGIC):
             check_zip(opened.handle)
-            table = XlsxTable(opened)
+            table = XlsxTable(opened, is_header)
         elif magic == OLE2_MAGIC:
             _check_ole2(opened)
             raise wrong_type()
@@ -326,7 +340,7 @@ def open_table(source: Source) -> Table:
             encoding, delimiter, rows = _sniff_csv(opened)
             if rows == 0:
                 raise ImportRefused(_("The file is empty."))
-            table = CsvTable(opened, encoding, delimiter, rows)
+            table = CsvTable(opened, encoding, delimiter, rows, is_header)
     except BaseException:
         opened.close()
         raise

@@ -11,19 +11,25 @@ from typing import IO, Any
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from .intake import Source, open_table
+from .intake import HeaderTest, Source, open_table
 from .problems import Problem
 
 ERROR_FILL = "#F8CBAD"
 WARNING_FILL = "#FFE699"
 
 
-def write_marked(source: Source, problems: Iterable[Problem], target: str | IO[bytes]) -> None:
+def write_marked(
+    source: Source,
+    problems: Iterable[Problem],
+    target: str | IO[bytes],
+    *,
+    is_header: HeaderTest | None = None,
+) -> None:
     by_row: dict[int, list[Problem]] = defaultdict(list)
     for problem in problems:
         if problem.row is not None:
             by_row[problem.row].append(problem)
-    with open_table(source) as table:
+    with open_table(source, is_header=is_header) as table:
         workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
         sheet = workbook.add_worksheet()
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -285,6 +285,15 @@ def test_row_numbers_are_the_ones_excel_shows_even_with_blank_rows_above_and_bet
         assert list(table.rows()) == [(4, ["a", 1.0]), (6, ["b", 2.0])]
 
 
+@pytest.mark.django_db
+def test_title_rows_above_the_header_are_skipped():
+    result = run(
+        xlsx_bytes([["某某党支部名册"], [None], ["打印日期", "2024-01-01"], ["总数", "标题"], [1, "a"]])
+    )
+    assert (result.refused, result.created, result.problems) == ("", 1, [])
+    assert Job.unscoped.get().title == "a"
+
+
 def test_headers_match_by_name_or_synonym_in_any_order_loosely():
     columns = JobImporter.columns
     mapping = match_headers(["类 型 ", "总数（必填）", "＊名称", "备注"], columns)
