@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.fields import PathField
 from core.models import BaseModel
 from core.scope import ScopedQuerySet
 
@@ -30,6 +31,7 @@ class OrgUnit(MP_Node, BaseModel):
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     node_order_by: list[str] = []
 
+    path = PathField(max_length=255, unique=True)
     code = models.CharField(_("org code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)

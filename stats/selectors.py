@@ -229,11 +229,13 @@ _SENTINEL = "@@subtree@@"  # not in the path alphabet (0-9A-Z): stands for the o
 
 
 @lru_cache(maxsize=64)
-def _grouped_sql(alias: str, as_of: dt.date, child_length: int) -> tuple[str, tuple[Any, ...], int]:
+def _grouped_sql(
+    alias: str, as_of: dt.date, child_length: int
+) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
     """The grouped aggregate compiled once per (database, as_of, child path length).
 
     Compiling ~90 filtered aggregates costs Django more than running them on a small subtree, so
-    the SQL is built by the ORM once and reused with the org's path put in its LIKE parameter.
+    the SQL is built by the ORM once and reused with the org's path put in its path-range parameters.
     """
     queryset = (
         subtree_members(OrgUnit(path=_SENTINEL), as_of)
@@ -243,8 +245,10 @@ def _grouped_sql(alias: str, as_of: dt.date, child_length: int) -> tuple[str, tu
         .order_by()
     )
     sql, params = queryset.query.sql_with_params()
-    (path_index,) = [i for i, p in enumerate(params) if isinstance(p, str) and _SENTINEL in p]
-    return sql, tuple(params), path_index
+    path_indexes = tuple(i for i, p in enumerate(params) if isinstance(p, str) and _SENTINEL in p)
+    if not path_indexes:
+        raise RuntimeError("the subtree condition lost its path parameter")
+    return sql, tuple(params), path_indexes
 
 
 def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
@@ -263,9 +267,10 @@ def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
     aggs = aggregates(as_of)
     children = list(OrgUnit.unscoped.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
     child_length = len(org.path) + OrgUnit.steplen
-    sql, params, path_index = _grouped_sql(connection.alias, as_of, child_length)
+    sql, params, path_indexes = _grouped_sql(connection.alias, as_of, child_length)
     params = list(params)
-    params[path_index] = params[path_index].replace(_SENTINEL, org.path)
+    for index in path_indexes:
+        params[index] = params[index].replace(_SENTINEL, org.path)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]

@@ -1,6 +1,6 @@
 """On PostgreSQL, compare org paths bytewise so `path LIKE 'prefix%'` uses the btree index.
 
-SQLite compares bytewise already (settings turn on case_sensitive_like for the same reason).
+SQLite compares bytewise already. core.fields.PathField turns path__startswith into a range that uses the index.
 """
 
 from django.db import migrations
