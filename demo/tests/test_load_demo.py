@@ -45,10 +45,10 @@ def test_demo_street_shape(no_demo_members):
     load_demo()
     street = OrgUnit.unscoped.get(code=STREET_CODE)
     assert street.name == STREET_NAME
-    assert street.is_root()
+    assert street.depth == 1
     communities = OrgUnit.unscoped.filter(kind=OrgKind.COMMUNITY_COMMITTEE)
     assert communities.count() == 10
-    assert all(c.get_parent().pk == street.pk for c in communities)
+    assert all(c.path[: -OrgUnit.steplen] == street.path for c in communities)
     assert set(OrgUnit.unscoped.values_list("kind", flat=True)) == {
         OrgKind.STREET_COMMITTEE,
         OrgKind.COMMUNITY_COMMITTEE,

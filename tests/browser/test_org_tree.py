@@ -64,7 +64,7 @@ def test_log_in_open_the_tree_and_add_a_child_org(
     expect(page.locator("h2.page-title")).to_contain_text("东风社区新建党支部")
     created = OrgUnit.unscoped.get(code="DF-NEW-01")
     assert page.url == live_server.url + reverse("orgs:orgunit_detail", args=[created.pk])
-    assert created.get_parent().pk == community.pk
+    assert created.path[: -OrgUnit.steplen] == community.path
     assert created.name == "东风社区新建党支部"
     assert list(
         AuditEntry.unscoped.filter(object_id=str(created.pk), action=AuditAction.CREATE).values_list(
