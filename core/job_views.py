@@ -1,26 +1,38 @@
-"""Job pages: the list, a detail page whose progress bar polls job_status, and the result download."""
+"""Job pages: the list, a detail page whose progress bar polls job_status, and the result download.
+
+Like the generic views: a user who may view nothing anywhere gets 403; a job out of scope is a 404.
+"""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from .jobs import kind_label
 from .models import Job
+from .views import may
 
 PAGE_SIZE = 50
 
 
+def _require_view(request: HttpRequest) -> None:
+    if not may(request.user, "view"):
+        raise PermissionDenied
+
+
 def _job(request: HttpRequest, pk: int) -> Job:
+    _require_view(request)
     return get_object_or_404(Job.objects.for_user(request.user, "view").select_related("org"), pk=pk)
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
     jobs = Job.objects.for_user(request.user, "view").select_related("org", "created_by")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     for job in page:
