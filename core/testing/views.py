@@ -17,8 +17,10 @@ list, detail, add, edit, delete and export tests, each with no permission (403),
 
 URL names default to ``<app>:<model>_<view>``; views not in ``views`` are skipped. The world is
 ``orgs.tests.factories.make_tree()``: the user's grant is on ``world.org`` (community A) and
-out-of-scope objects live under ``world.other_org`` (another root). Override ``build_world`` to
-change it. List query counts are compared with ``tests/query_counts.json`` (core.testing.queries).
+out-of-scope objects live under ``world.other_org`` (another root, or the sibling community with
+``other = "community_b"``). Override ``build_world`` to change it. List query counts are compared
+with ``tests/query_counts.json`` (core.testing.queries). Pages not built on the generic views
+override ``listed_pks``, ``shown_object`` and ``filter_org_of``.
 """
 
 from __future__ import annotations
@@ -67,13 +69,16 @@ class ObjectViewTests:
     view_only_role: ClassVar[str] = "member_self"
     #: export through ``?export=xlsx`` on the list (True) or through the ``_export`` URL (False)
     export_via_list: ClassVar[bool] = True
+    #: the ``make_tree()`` org the out-of-scope objects live in: "other_root" (another street) or
+    #: "community_b" (a sibling of the granted community under the same street)
+    other: ClassVar[str] = "other_root"
 
     # -- hooks -------------------------------------------------------------------------------------
     def build_world(self) -> World:
         from orgs.tests.factories import make_tree
 
         tree = make_tree()
-        return World(tree=tree, org=tree.community_a, other_org=tree.other_root)
+        return World(tree=tree, org=tree.community_a, other_org=getattr(tree, self.other))
 
     def make_user(self, role: str | None = None, org: Any = None) -> Any:
         from accounts.tests.factories import UserFactory, grant
@@ -100,6 +105,18 @@ class ObjectViewTests:
 
     def object_count(self) -> int:
         return self.model._base_manager.count()
+
+    def listed_pks(self, response: Any) -> set[Any]:
+        """The primary keys a list page shows (pages not built on ObjectListView override this)."""
+        return {row["object"].pk for row in response.context["rows"]}
+
+    def shown_object(self, response: Any) -> Any:
+        """The object a detail page shows."""
+        return response.context["object"]
+
+    def filter_org_of(self, response: Any) -> Any:
+        """The org a list was narrowed to by ``?org=`` (None: not narrowed)."""
+        return response.context["filter_org"]
 
     # -- helpers -----------------------------------------------------------------------------------
     def url_name(self, view: str) -> str:
@@ -158,7 +175,7 @@ class ObjectViewTests:
         outside = self.create_object(world.other_org)
         response = self.client_for(member).get(self.url("list"), {"per_page": 200})
         assert response.status_code == 200
-        shown = {row["object"].pk for row in response.context["rows"]}
+        shown = self.listed_pks(response)
         assert inside.pk in shown
         assert outside.pk not in shown
 
@@ -168,8 +185,8 @@ class ObjectViewTests:
         outside = self.create_object(world.other_org)
         response = self.client_for(member).get(self.url("list"), {"org": world.other_org.pk, "per_page": 200})
         assert response.status_code == 200
-        assert response.context["filter_org"] is None
-        shown = {row["object"].pk for row in response.context["rows"]}
+        assert self.filter_org_of(response) is None
+        shown = self.listed_pks(response)
         assert inside.pk in shown
         assert outside.pk not in shown
 
@@ -202,7 +219,7 @@ class ObjectViewTests:
         obj = self.create_object(world.org)
         response = self.client_for(member).get(self.url("detail", obj))
         assert response.status_code == 200
-        assert response.context["object"].pk == obj.pk
+        assert self.shown_object(response).pk == obj.pk
 
     def test_detail_out_of_scope_is_404(self, world: World, member: Any) -> None:
         self.require("detail")
