@@ -13,8 +13,9 @@ PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 DEV_SETTINGS := config.settings.dev
-PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/grassroots
-PG_PROBE_URL := postgres://postgres@127.0.0.1:5432/postgres
+PG_PORT ?= 5432
+PG_DEFAULT_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/grassroots
+PG_PROBE_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/postgres
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
 help:
@@ -98,15 +99,16 @@ pytest-sqlite: deps chromium
 
 pytest-postgres: deps chromium
 	@url="$${DATABASE_URL:-}"; \
+	case "$$url" in postgres*) ;; *) url="";; esac; \
 	if [ -z "$$url" ]; then \
-	  if (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432) || \
+	  if (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p $(PG_PORT)) || \
 	     $(PY) -c "import psycopg; psycopg.connect('$(PG_PROBE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	    url="$(PG_DEFAULT_URL)"; \
 	  fi; \
 	fi; \
 	if [ -z "$$url" ]; then \
-	  if [ "$${PG_REQUIRED:-0}" = 1 ]; then echo "PG_REQUIRED=1 but PostgreSQL is not reachable at 127.0.0.1:5432."; exit 1; fi; \
-	  echo "== PostgreSQL not reachable at 127.0.0.1:5432 (set DATABASE_URL): skipped the PostgreSQL run."; \
+	  if [ "$${PG_REQUIRED:-0}" = 1 ]; then echo "PG_REQUIRED=1 but PostgreSQL is not reachable at 127.0.0.1:$(PG_PORT)."; exit 1; fi; \
+	  echo "== PostgreSQL not reachable at 127.0.0.1:$(PG_PORT) (set DATABASE_URL): skipped the PostgreSQL run."; \
 	  exit 0; \
 	fi; \
 	echo "== pytest on PostgreSQL ($$url)"; \
