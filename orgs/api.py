@@ -10,10 +10,8 @@ from ninja.responses import Status
 
 from core.api import Id, error_responses, paged, request_user
 from core.exceptions import OutOfScope
-from stats.schemas import OrgHealthOut
 
 from . import selectors, services
-from .health import org_health
 from .models import OrgUnit
 from .schemas import DissolveIn, MoveIn, OrgFilters, OrgIn, OrgOut, OrgPatch, service_fields
 
@@ -105,13 +103,3 @@ def list_children(request: HttpRequest, org_id: Id) -> object:
 def list_subtree(request: HttpRequest, org_id: Id) -> object:
     """The org itself and everything below it, in tree order."""
     return selectors.list_subtree(user=request_user(request), org=_visible(request, org_id))
-
-
-@router.get(
-    "/{org_id}/health",
-    response={200: OrgHealthOut, **error_responses(404)},
-    operation_id="get_org_health",
-)
-def get_org_health(request: HttpRequest, org_id: Id) -> object:
-    """The org's member counts today and the findings of RULES.md §3 (see also /stats/org-health)."""
-    return org_health(_visible(request, org_id)).as_dict()

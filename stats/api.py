@@ -16,13 +16,17 @@ from ninja import Field, Query, Router, Schema
 
 from core.api import Id, error_responses, request_user
 from core.exceptions import OutOfScope
-from orgs.health import org_health_for_subtree
 from orgs.models import OrgUnit
+from orgs.selectors import get_org
 
+from .health import org_health, org_health_for_subtree
 from .schemas import MemberStatsOut, OrgHealthOut
 from .selectors import get_stats_org, member_stats
 
 router = Router(tags=["stats"])
+#: Mounted on /api/v1/orgs/ next to the orgs router: org health is read from member counts, which
+#: orgs (below members) must not import, so its endpoint lives here.
+org_router = Router(tags=["orgs"])
 
 
 class StatsQuery(Schema):
@@ -67,3 +71,17 @@ def list_org_health(request: HttpRequest, filters: Query[HealthQuery]) -> Any:
     findings of RULES.md §3 (too few full members, branch over 50, committee, size)."""
     org = resolve_org(request, filters.org)
     return [h.as_dict() for h in org_health_for_subtree(org, only_issues=filters.only_issues)]
+
+
+@org_router.get(
+    "/{org_id}/health",
+    response={200: OrgHealthOut, **error_responses(404)},
+    operation_id="get_org_health",
+)
+def get_org_health(request: HttpRequest, org_id: Id) -> Any:
+    """The org's member counts today and the findings of RULES.md §3 (see also /stats/org-health)."""
+    try:
+        org = get_org(user=request_user(request), pk=org_id)
+    except OrgUnit.DoesNotExist:
+        raise OutOfScope(_("Organisation not found.")) from None
+    return org_health(org).as_dict()

@@ -1,8 +1,10 @@
 """Org health for one org or a whole subtree (rules in orgs/rules.py, RULES.md §3).
 
-Members are counted as party statistics count them today (``stats.selectors.counted_at``), in the
-org's whole subtree. ``org_health_for_subtree`` runs two queries whatever the size of the tree: the
-orgs, and ONE grouped count of members per org path; sums up the tree are added in Python per org.
+Org health is read from member counts, so it lives in stats (which reads every app), not in orgs
+(which sits below members). Members are counted as party statistics count them today
+(``stats.selectors.counted_at``), in the org's whole subtree. ``org_health_for_subtree`` runs two
+queries whatever the size of the tree: the orgs, and ONE grouped count of members per org path; sums
+up the tree are added in Python per org.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from members.models import Member
-from stats.selectors import counted_at, full_at
+from orgs.choices import OrgStatus
+from orgs.models import OrgUnit
+from orgs.rules import HealthIssue, health_issues
 
-from .choices import OrgStatus
-from .models import OrgUnit
-from .rules import HealthIssue, health_issues
+from .selectors import counted_at, full_at
 
 
 @dataclass

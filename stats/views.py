@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.views import ORG_TREE_TEMPLATE, may
-from orgs.health import org_health_for_subtree
 from orgs.models import OrgUnit
 
 from .exporters import member_stats_workbook
+from .health import org_health_for_subtree
 from .selectors import COUNT_FIELDS, get_stats_org, member_stats
 
 KPI_FIELDS = COUNT_FIELDS[1:]  # all counts but the total

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from orgs.health import org_health
+from stats.health import org_health
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from orgs.health import org_health, org_health_for_subtree
+from stats.health import org_health, org_health_for_subtree
 from stats.tests.factories import AS_OF, make_town
 
 pytestmark = pytest.mark.django_db
