@@ -102,6 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 AUTH_USER_MODEL = "accounts.User"
+# The API's bearer tokens (core.api): a model with user, key_hash, expires_at, last_used_at and
+# key_hash_of(raw). Named here so core does not import accounts.
+API_TOKEN_MODEL = "accounts.ApiToken"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -12,3 +12,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The org tree the generic view tests (core.testing.views) run in: named here so core imports no app.
+TESTING_TREE_FACTORY = "orgs.tests.factories.make_tree"
