@@ -107,6 +107,11 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
 
+    @staticmethod
+    def key_hash_of(raw: str) -> str:
+        """The stored hash of a raw token: what bearer authentication (core.api) looks up."""
+        return hash_token(raw)
+
     @classmethod
     def generate(cls, user: User, description: str = "", **kwargs: Any) -> tuple[ApiToken, str]:
         raw = secrets.token_urlsafe(32)

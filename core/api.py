@@ -7,6 +7,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,14 +26,10 @@ from .exceptions import NotAllowed, OutOfScope, ServiceError
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from django.apps import apps
-
-        token_model = apps.get_model("accounts", "ApiToken")
-        from accounts.models import hash_token  # accounts is the auth provider, configured in settings
-
+        token_model = apps.get_model(settings.API_TOKEN_MODEL)  # the auth provider, named in settings
         row = (
             token_model.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
+            .filter(key_hash=token_model.key_hash_of(token), user__is_active=True)
             .first()
         )
         if row is None or (row.expires_at and row.expires_at < timezone.now()):

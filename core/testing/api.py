@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.test import Client
@@ -67,7 +68,7 @@ class APIClient:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if user is not None:
-            _token, raw = apps.get_model("accounts", "ApiToken").generate(user, description="test")
+            _token, raw = apps.get_model(settings.API_TOKEN_MODEL).generate(user, description="test")
             self.headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> Any:

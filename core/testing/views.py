@@ -16,7 +16,8 @@ list, detail, add, edit, delete and export tests, each with no permission (403),
             return {..., "name": "改名"}
 
 URL names default to ``<app>:<model>_<view>``; views not in ``views`` are skipped. The world is
-``orgs.tests.factories.make_tree()``: the user's grant is on ``world.org`` (community A) and
+the tree built by ``settings.TESTING_TREE_FACTORY`` (``orgs.tests.factories.make_tree``, named in
+the test settings so core imports no domain app): the user's grant is on ``world.org`` (community A) and
 out-of-scope objects live under ``world.other_org`` (another root, or the sibling community with
 ``other = "community_b"``). Override ``build_world`` to change it. List query counts are compared
 with ``tests/query_counts.json`` (core.testing.queries). Pages not built on the generic views
@@ -35,11 +36,13 @@ from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from core import audit
 from core.exporters import XLSX_CONTENT_TYPE
 from core.models import AuditEntry
 
+from .api import make_user
 from .queries import check_query_baseline, format_queries
 
 # -- the world the tests run in --------------------------------------------------------------------
@@ -75,18 +78,11 @@ class ObjectViewTests:
 
     # -- hooks -------------------------------------------------------------------------------------
     def build_world(self) -> World:
-        from orgs.tests.factories import make_tree
-
-        tree = make_tree()
+        tree = import_string(settings.TESTING_TREE_FACTORY)()
         return World(tree=tree, org=tree.community_a, other_org=getattr(tree, self.other))
 
     def make_user(self, role: str | None = None, org: Any = None) -> Any:
-        from accounts.tests.factories import UserFactory, grant
-
-        user = UserFactory()
-        if role is not None:
-            grant(user, role, org)
-        return user
+        return make_user(role, org)
 
     def create_object(self, org: Any) -> models.Model:
         """A new object in ``org``'s subtree."""
@@ -136,9 +132,9 @@ class ObjectViewTests:
             pytest.skip(f"{self.model.__name__} has no {view} view")
 
     def client_for(self, user: Any) -> Client:
-        from accounts.tests.factories import logged_in_client
-
-        return logged_in_client(user)
+        client = Client()
+        client.force_login(user)
+        return client
 
     @pytest.fixture
     def world(self) -> World:
