@@ -209,6 +209,24 @@ def count_shown(page: Any, name: str) -> str:
     return page.locator(f"[data-testid=dry-run-summary] [data-count={name}]").inner_text()
 
 
+CONTRAST_JS = """e => {
+  const ctx = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+  const rgb = c => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = c; ctx.fillRect(0, 0, 1, 1); return [...ctx.getImageData(0, 0, 1, 1).data].slice(0, 3); };
+  const lum = c => {
+    const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const style = getComputedStyle(e);
+  const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def contrast(locator: Any) -> float:
+    """WCAG contrast ratio of an element's text colour against its own background colour."""
+    return float(locator.evaluate(CONTRAST_JS))
+
+
 def average_age(today: dt.date) -> str:
     ages = [age_on(p.born, today) for p in PEOPLE]
     return str((Decimal(sum(ages)) / len(ages)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
@@ -272,7 +290,18 @@ def test_import_the_filled_template_then_search_and_see_the_statistics(
     expect(status).to_have_text("已完成")
     expect(page.locator("#job-progress")).to_contain_text("20 / 20")
     expect(page.locator("#job-progress")).not_to_have_attribute("data-poll", re.compile(".*"))
+    log = page.locator("#job-progress pre")
+    expect(log).to_contain_text("已导入：新增 20 人，更新 0 人，无变化 0 人。")
+    expect(log).to_contain_text("已完成。")
+    assert contrast(log) >= 4.5  # the log is readable, not light text on a light box
+    expect(page.locator("h2.page-title")).to_have_text(f"导入党员到 {tree.community_a.name}：{filled.name}")
     shot(page, "import_03_job_finished")
+    page.locator(".breadcrumb a", has_text="后台任务").click()
+    job_row = page.locator("table tbody tr").filter(has_text=filled.name)
+    expect(job_row).to_have_count(1)
+    expect(job_row).to_contain_text("已完成")
+    expect(job_row).to_contain_text("100%")
+    shot(page, "import_03b_job_list")
     job.refresh_from_db()
     assert (job.status, job.progress, job.total, job.created_by) == (JobStatus.SUCCEEDED, 20, 20, worker)
     assert Member.unscoped.filter(org=tree.branch_a1).count() == 12
