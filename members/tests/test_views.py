@@ -274,6 +274,25 @@ def test_history_on_detail(client, worker, members):
     assert [entry.action for entry, _changes in response.context["history"]] == [AuditAction.UPDATE]
 
 
+def test_history_shows_names_of_codes_and_orgs_and_yes_for_flags(client, worker, tree):
+    client.force_login(worker)
+    client.post(reverse("members:member_add"), form_data(tree.branch_a2, ethnicity="03", is_retired="on"))
+    member = Member.unscoped.get(name="李四")
+
+    response = client.get(reverse("members:member_detail", args=[member.pk]))
+
+    [(entry, changes)] = response.context["history"]
+    shown = {label: after for label, _before, after in changes}
+    assert entry.action == AuditAction.CREATE
+    assert (shown["民族"], shown["最高学历"], shown["离退休人员"], shown["所在党组织"]) == (
+        "回族",
+        "大学本科毕业",
+        "是",
+        tree.branch_a2.name,
+    )
+    assert (shown["公民身份号码"], shown["手机号码"]) == ("110105********002X", "139****1111")
+
+
 def test_export_is_masked_and_scoped(client, worker, members):
     client.force_login(worker)
 
