@@ -320,6 +320,16 @@ def test_import_the_filled_template_then_search_and_see_the_statistics(
     shot(page, "import_04_search_initials")
     rows.first.locator("a", has_text="张三丰").click()
     expect(page.locator("h2.page-title")).to_contain_text("张三丰")
+    history = page.locator("#member-history")
+    for line in (
+        "民族: — → 汉族",
+        "最高学历: — → 初中毕业",
+        "公民身份号码: — → 110101********",
+        "离退休人员: — → 是",
+        f"所在党组织: — → {tree.branch_a1.name}",
+    ):
+        expect(history).to_contain_text(line)
+    expect(history).not_to_contain_text(re.compile(r"id_number|phone|True|False"))
     shot(page, "import_05_member_detail")
 
     # The statistics of the community: KPIs from the imported rows, every chart drawn.
