@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from .jobs import kind_label
+from .jobs import kind_label, live_job
 from .models import Job
 from .views import may
 
@@ -26,8 +26,11 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
+    """The job in scope, with the progress its runner last reported while it runs."""
     _require_view(request)
-    return get_object_or_404(Job.objects.for_user(request.user, "view").select_related("org"), pk=pk)
+    return live_job(
+        get_object_or_404(Job.objects.for_user(request.user, "view").select_related("org"), pk=pk)
+    )
 
 
 @login_required
@@ -36,6 +39,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     jobs = Job.objects.for_user(request.user, "view").select_related("org", "created_by")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     for job in page:
+        live_job(job)
         job.kind_label = kind_label(job.kind)  # type: ignore[attr-defined]
     return render(
         request,

@@ -20,24 +20,30 @@ and a service starts it inside its transaction::
 
 The task is enqueued when the transaction commits. The runner's work runs in one transaction: if it
 raises, nothing it wrote to the database stays, the job is marked failed and the error is logged.
-Progress is written in its own short transactions so the UI sees it while the runner's transaction
-is still open (on PostgreSQL through a second connection; SQLite has one writer at a time, so there
-the progress becomes visible when the runner's transaction commits).
+
+Progress cannot go through the job row while that transaction is open: other connections do not
+see uncommitted writes, and SQLite has one writer at a time. So the runner's progress goes to a
+small JSON file beside the job files, ``MEDIA_ROOT/jobs/progress/<id>.json``, replaced atomically
+(at most once per ``PROGRESS_INTERVAL_SECONDS``, and at the end); the job pages read it while the job
+runs (``live_job``). When the runner is done its final progress and log are written to the row and
+the file is removed. One path on SQLite and PostgreSQL; the web process and the worker share
+MEDIA_ROOT already for the input and result files.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q
-from django.db.models.sql import UpdateQuery
-from django.db.models.sql.constants import NO_RESULTS
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,8 +53,55 @@ LOG_MAX_CHARS = 100_000
 PROGRESS_INTERVAL_SECONDS = 1.0
 
 
+def progress_file(job_id: int) -> Path:
+    """Where a running job's progress is published (see the module docstring)."""
+    return Path(settings.MEDIA_ROOT) / "jobs" / "progress" / f"{job_id}.json"
+
+
+def publish_progress(job_id: int, values: dict[str, Any]) -> None:
+    """Replace the job's progress file in one step: a reader sees the old or the new file, never half."""
+    target = progress_file(job_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{job_id}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(values, handle, ensure_ascii=False)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_progress(job_id: int) -> dict[str, Any] | None:
+    """The progress a running job last published, or None (not started, finished, or unreadable)."""
+    try:
+        values = json.loads(progress_file(job_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return values if isinstance(values, dict) else None
+
+
+def discard_progress(job_id: int) -> None:
+    progress_file(job_id).unlink(missing_ok=True)
+
+
+def live_job(job: Job) -> Job:
+    """``job`` as the UI shows it: while it runs, with the progress and log its runner last reported."""
+    if job.status == JobStatus.RUNNING:
+        values = read_progress(job.pk)
+        if values is not None:
+            job.progress = int(values.get("progress", job.progress))
+            job.total = int(values.get("total", job.total))
+            job.log = str(values.get("log", job.log))
+    return job
+
+
 class Progress:
-    """``progress(done, total, message="")``: what a runner calls to report how far it is."""
+    """``progress(done, total, message="")``: what a runner calls to report how far it is.
+
+    Reports are published to the job's progress file (throttled); ``close()`` writes the final
+    state to the job row, outside the runner's transaction, and removes the file.
+    """
 
     def __init__(self, job: Job, *, interval: float = PROGRESS_INTERVAL_SECONDS) -> None:
         self.job = job
@@ -58,7 +111,6 @@ class Progress:
         self.log = job.log
         self._dirty = False
         self._last_write: float | None = None
-        self._side: BaseDatabaseWrapper | None = None
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
         self.done = max(0, int(done))
@@ -76,39 +128,24 @@ class Progress:
         self.log = (self.log + line)[-LOG_MAX_CHARS:]
         self._dirty = True
 
+    def values(self) -> dict[str, Any]:
+        return {"progress": self.done, "total": self.total, "log": self.log}
+
     def flush(self) -> None:
+        """Publish the current state to the progress file, if it changed."""
         if not self._dirty:
             return
-        values = {"progress": self.done, "total": self.total, "log": self.log}
-        if not self._write_outside_transaction(values):
-            Job.unscoped.filter(pk=self.job.pk).update(**values)
+        publish_progress(self.job.pk, self.values())
         self.job.progress, self.job.total, self.job.log = self.done, self.total, self.log
         self._dirty = False
         self._last_write = time.monotonic()
 
-    def _write_outside_transaction(self, values: dict[str, Any]) -> bool:
-        """Commit the update on a second connection when the runner holds a transaction open.
-
-        Returns False when that is not possible or not needed; the caller then writes in-line.
-        """
-        main = connections[DEFAULT_DB_ALIAS]
-        if not main.in_atomic_block or main.vendor == "sqlite":
-            return False
-        if self._side is None:
-            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
-        query = UpdateQuery(Job)
-        query.add_update_values(values)
-        query.add_q(Q(pk=self.job.pk))
-        cursor = query.get_compiler(connection=self._side).execute_sql(NO_RESULTS)
-        # The job row is invisible to a second connection while the transaction that created it
-        # is still open (tests, or a runner started synchronously): write in-line instead.
-        return bool(cursor and cursor.rowcount)
-
     def close(self) -> None:
-        self.flush()
-        if self._side is not None:
-            self._side.close()
-            self._side = None
+        """Write the final state to the job row and remove the progress file."""
+        Job.unscoped.filter(pk=self.job.pk).update(**self.values())
+        self.job.progress, self.job.total, self.job.log = self.done, self.total, self.log
+        self._dirty = False
+        discard_progress(self.job.pk)
 
 
 Runner = Callable[[Job, Progress], None]

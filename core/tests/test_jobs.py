@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import SuperUserFactory, user_with_role
-from core import jobs
-from core.models import Job, JobStatus
+from core import audit, jobs
+from core.models import AuditAction, AuditEntry, Job, JobStatus
 from orgs.models import OrgUnit
 from orgs.tests.factories import make_tree
 
@@ -106,42 +109,136 @@ def test_job_that_is_not_pending_is_not_run_again(tree, django_capture_on_commit
     assert Job.unscoped.get(pk=job.pk).log == log
 
 
-def test_progress_is_throttled_but_final_state_written(tree):
+def test_progress_is_throttled_published_to_its_file_and_closed_into_the_row(tree):
     job = Job.unscoped.create(kind="test.demo", title="p", org=tree.street)
     progress = jobs.Progress(job, interval=3600)
-    progress(1, 10)  # first call writes (never written before)
-    progress(2, 10)  # throttled: not written yet
-    assert Job.unscoped.values_list("progress", "total").get(pk=job.pk) == (1, 10)
-    progress(10, 10)  # done == total always writes
-    assert Job.unscoped.values_list("progress", "total").get(pk=job.pk) == (10, 10)
+    progress(1, 10)  # first call publishes (never published before)
+    progress(2, 10)  # throttled: not published yet
+    assert jobs.read_progress(job.pk) == {"progress": 1, "total": 10, "log": ""}
+    progress(10, 10)  # done == total always publishes
+    assert jobs.read_progress(job.pk) == {"progress": 10, "total": 10, "log": ""}
+    assert Job.unscoped.values_list("progress", "total").get(pk=job.pk) == (0, 0)
     progress.append("note")
     progress.close()
+    assert Job.unscoped.values_list("progress", "total").get(pk=job.pk) == (10, 10)
     assert Job.unscoped.get(pk=job.pk).log.endswith("note\n")
+    assert not jobs.progress_file(job.pk).exists()
+    assert list(jobs.progress_file(job.pk).parent.iterdir()) == []  # no temporary file left
+
+
+def test_running_job_pages_show_the_published_progress(client, tree):
+    job = Job.unscoped.create(kind="test.demo", title="t", org=tree.branch_a1, status=JobStatus.RUNNING)
+    jobs.publish_progress(job.pk, {"progress": 3, "total": 4, "log": "[10:00:00] halfway\n"})
+    client.force_login(user_with_role(Role.PARTY_WORKER, tree.community_a))
+
+    status = client.get(reverse("core:job_status", args=[job.pk])).json()
+    listing = client.get(reverse("core:job_list"))
+
+    assert (status["progress"], status["total"], status["percent"], status["log"]) == (
+        3,
+        4,
+        75,
+        "[10:00:00] halfway\n",
+    )
+    assert [j.percent for j in listing.context["page_obj"]] == [75]
+
+
+def test_finished_job_ignores_a_left_over_progress_file(client, tree):
+    job = finished_job(tree, tree.branch_a1)
+    jobs.publish_progress(job.pk, {"progress": 1, "total": 9, "log": "stale"})
+    client.force_login(user_with_role(Role.PARTY_WORKER, tree.community_a))
+
+    status = client.get(reverse("core:job_status", args=[job.pk])).json()
+
+    assert (status["progress"], status["total"], status["log"]) == (2, 2, "")
+
+
+def test_unreadable_progress_file_falls_back_to_the_row(client, tree):
+    job = Job.unscoped.create(
+        kind="test.demo", title="t", org=tree.branch_a1, status=JobStatus.RUNNING, progress=1, total=2
+    )
+    path = jobs.progress_file(job.pk)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json", encoding="utf-8")
+    client.force_login(user_with_role(Role.PARTY_WORKER, tree.community_a))
+
+    status = client.get(reverse("core:job_status", args=[job.pk])).json()
+
+    assert (status["progress"], status["total"]) == (1, 2)
+
+
+def waiting_runner(job: Job, progress: jobs.Progress) -> None:
+    """Writes inside its transaction, reports progress, then waits until the test releases it."""
+    gate = GATES[job.pk]
+    audit.record(actor=None, action=AuditAction.OTHER, obj=job.org, message="runner write")
+    progress(3, 10, "halfway")
+    gate.in_transaction = connection.in_atomic_block
+    gate.reached.set()
+    if not gate.release.wait(timeout=60):
+        raise RuntimeError("the test never released the runner")
+    progress(10, 10)
+    job.result = {"rows": 10}
+
+
+@dataclass
+class Gate:
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    in_transaction: bool = False
+
+
+GATES: dict[int, Gate] = {}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_progress_is_visible_outside_the_runner_transaction():
-    """On PostgreSQL progress commits on its own connection while the runner's transaction is open."""
-    from django.db import connection, connections, transaction
-
+def test_status_shows_progress_while_the_runner_transaction_is_open(client):
+    """The worker's transaction stays open while the status page is asked: on SQLite it holds the
+    only write lock, on PostgreSQL its writes are invisible to other connections."""
+    jobs.register("test.waiting", waiting_runner, label="Waiting")
     tree = make_tree()
-    job = Job.unscoped.create(kind="test.demo", title="p", org=tree.street)
-    progress = jobs.Progress(job, interval=0)
-    observer = connections.create_connection("default")
+    client.force_login(user_with_role(Role.PARTY_WORKER, tree.community_a))
+    client.get(reverse("core:job_list"))  # the session's activity stamp is written now, not mid-job
+    job = Job.unscoped.create(kind="test.waiting", title="等待", org=tree.branch_a1)
+    gate = GATES[job.pk] = Gate()
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            outcome.append(jobs.execute(job.pk))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
     try:
-        with transaction.atomic():
-            OrgUnit.unscoped.filter(pk=tree.branch_a1.pk).update(name="未提交")
-            progress(3, 7, "halfway")
-            if connection.vendor != "sqlite":
-                with observer.cursor() as cursor:
-                    cursor.execute("SELECT progress, total FROM core_job WHERE id = %s", [job.pk])
-                    assert cursor.fetchone() == (3, 7)
-                    cursor.execute("SELECT name FROM orgs_orgunit WHERE id = %s", [tree.branch_a1.pk])
-                    assert cursor.fetchone() != ("未提交",)
-        progress.close()
+        assert gate.reached.wait(timeout=60), "the runner did not start"
+        status = client.get(reverse("core:job_status", args=[job.pk]))
+        fragment = client.get(reverse("core:job_status", args=[job.pk]), headers={"HX-Request": "true"})
+        row = Job.unscoped.values_list("status", "progress", "total").get(pk=job.pk)
     finally:
-        observer.close()
-    assert Job.unscoped.values_list("progress", "total").get(pk=job.pk) == (3, 7)
+        gate.release.set()
+        worker.join(timeout=60)
+        jobs.unregister("test.waiting")
+        GATES.pop(job.pk, None)
+
+    body = status.json()
+    assert (body["status"], body["progress"], body["total"], body["percent"]) == ("running", 3, 10, 30)
+    assert "halfway" in body["log"]
+    html = fragment.content.decode()
+    assert 'style="width: 30%"' in html
+    assert f'data-poll="{reverse("core:job_status", args=[job.pk])}"' in html
+    assert row == ("running", 0, 0)  # the row itself only changes when the runner is done
+    assert gate.in_transaction  # the runner had written in its open transaction when asked
+    assert outcome == [JobStatus.SUCCEEDED]
+    done = client.get(reverse("core:job_status", args=[job.pk])).json()
+    assert (done["status"], done["progress"], done["total"], done["result"]) == (
+        "succeeded",
+        10,
+        10,
+        {"rows": 10},
+    )
+    assert AuditEntry.unscoped.filter(message="runner write").count() == 1
+    assert not jobs.progress_file(job.pk).exists()
 
 
 # -- pages -------------------------------------------------------------------------------------------
