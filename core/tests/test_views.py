@@ -47,7 +47,8 @@ def bare_manager_uses(source: str) -> list[int]:
     """Lines where ``X.objects`` is used other than as ``X.objects.for_user(...)``, or ``.unscoped``.
 
     ``.none()`` (an empty placeholder queryset, e.g. a form field's before ``__init__`` scopes it)
-    reads nothing and is allowed."""
+    reads nothing and is allowed, and so is ``ContentType.objects.get_for_model`` (framework metadata,
+    cached, no user data)."""
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     lines = []
@@ -58,6 +59,14 @@ def bare_manager_uses(source: str) -> list[int]:
                 continue
             if node.attr == "objects" and isinstance(parent, ast.Attribute) and parent.attr == "for_user":
                 continue
+            if (
+                node.attr == "objects"
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "ContentType"
+                and isinstance(parent, ast.Attribute)
+                and parent.attr == "get_for_model"
+            ):
+                continue
             lines.append(node.lineno)
     return sorted(lines)
 
@@ -65,9 +74,10 @@ def bare_manager_uses(source: str) -> list[int]:
 def test_the_scanner_finds_bare_querysets():
     source = (
         "a = Org.objects.for_user(u, 'view')\nb = Org.objects.filter(x=1)\nc = Org.unscoped.all()\n"
-        "d = Org.unscoped.none()\ne = Org.objects\n"
+        "d = Org.unscoped.none()\ne = Org.objects\nf = ContentType.objects.get_for_model(Org)\n"
+        "g = ContentType.objects.all()\n"
     )
-    assert bare_manager_uses(source) == [2, 3, 5]
+    assert bare_manager_uses(source) == [2, 3, 5, 7]
 
 
 def test_view_modules_only_use_scoped_querysets():
