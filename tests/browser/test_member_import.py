@@ -372,8 +372,9 @@ def test_import_the_filled_template_then_search_and_see_the_statistics(
     children = page.locator("[data-children-table] tbody tr")
     expect(children.filter(has_text=tree.branch_a1.name).locator("td").nth(1)).to_have_text("12")
     expect(children.filter(has_text=tree.branch_a2.name).locator("td").nth(1)).to_have_text("8")
-    page.locator("#stats-charts").scroll_into_view_if_needed()
     shot(page, "import_06_statistics")
+    charts.screenshot(path=str(SHOTS_DIR / "import_06b_charts.png"))
+    page.locator("[data-children-table]").screenshot(path=str(SHOTS_DIR / "import_06c_children.png"))
     assert page.js_errors == []
 
 
