@@ -75,21 +75,26 @@ def subclasses(base: type) -> set[type]:
     return found
 
 
-def covered_models() -> dict[str, list[str]]:
-    """Model label -> the collected generic test classes that declare it."""
+def covered_models(base: type | None = None) -> dict[str, list[str]]:
+    """Model label -> the collected generic test classes (derived from ``base``, or either) declaring it."""
     import_test_modules()
     covered: dict[str, list[str]] = {}
-    for cls in subclasses(ObjectViewTests) | subclasses(APITests):
+    bases = [base] if base is not None else [ObjectViewTests, APITests]
+    for cls in set().union(*(subclasses(b) for b in bases)):
         model = getattr(cls, "model", None)
         if cls.__name__.startswith("Test") and model is not None:
             covered.setdefault(model._meta.label, []).append(f"{cls.__module__}.{cls.__qualname__}")
     return covered
 
 
-def served_by(model_name: str) -> list[str]:
-    """Page and API modules whose source names the model class."""
+def api_modules() -> list[Path]:
+    return [Path(c.path) / "api.py" for c in project_apps() if (Path(c.path) / "api.py").exists()]
+
+
+def served_by(model_name: str, modules: list[Path] | None = None) -> list[str]:
+    """Page and API modules (or ``modules``) whose source names the model class."""
     base = Path(settings.BASE_DIR)
-    modules = view_modules() + [Path(c.path) / "api.py" for c in project_apps()]
+    modules = view_modules() + api_modules() if modules is None else modules
     word = re.compile(rf"\b{re.escape(model_name)}\b")
     return sorted(
         str(path.relative_to(base))
@@ -109,6 +114,19 @@ def test_every_scoped_model_has_generic_scope_tests():
     )
 
 
+def test_models_named_by_pages_have_view_tests_and_by_the_api_api_tests():
+    """A scoped model a page module names needs ObjectViewTests; one an api.py names, APITests."""
+    views, api = covered_models(ObjectViewTests), covered_models(APITests)
+    missing = []
+    for label in sorted(scoped_models()):
+        name = apps.get_model(label).__name__
+        if served_by(name, view_modules()) and label not in views:
+            missing.append(f"{label}: pages, no ObjectViewTests")
+        if served_by(name, api_modules()) and label not in api:
+            missing.append(f"{label}: API, no APITests")
+    assert missing == []
+
+
 def test_the_known_scoped_models_are_found():
     """Guards the discovery itself: these models and their test classes must be seen."""
     covered = covered_models()
@@ -123,6 +141,8 @@ def test_the_known_scoped_models_are_found():
     assert scoped_models() >= set(covered) - {"accounts.User"} | set(NOT_SERVED)
     assert "orgs.tests.test_views.TestOrgUnitViews" in covered["orgs.OrgUnit"]
     assert "orgs.tests.test_api.TestOrgAPI" in covered["orgs.OrgUnit"]
+    assert "members.tests.test_scoped_views.TestMemberViews" in covered["members.Member"]
+    assert served_by("Member", api_modules()) != []
 
 
 def test_models_left_out_are_scoped_and_not_served():
