@@ -32,6 +32,7 @@ MEDIA_ROOT already for the input and result files.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -42,12 +43,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Job, JobStatus
+from .scope import subtree_q, user_paths
 
 LOG_MAX_CHARS = 100_000
 PROGRESS_INTERVAL_SECONDS = 1.0
@@ -153,17 +156,45 @@ Runner = Callable[[Job, Progress], None]
 
 @dataclass(frozen=True)
 class JobKind:
+    """A registered job kind. The options let the app that owns the kind shape its job pages:
+
+    - ``action``: what a user needs over the job's org to see the job and its files (besides "view");
+    - ``result_template``: included on the job page once the job is finished (context: ``job``,
+      ``result_url``), instead of the generic list of ``job.result``;
+    - ``result_url(job)``: where a succeeded job leads next (its result page); the job page links
+      to it, and opened with ``?follow=1`` goes there as soon as the job is finished;
+    - ``keep_input``: False deletes the job's input file when the job finishes.
+    """
+
     kind: str
     runner: Runner
     label: Any
+    action: str = "view"
+    result_template: str = ""
+    result_url: Callable[[Job], str] | None = None
+    keep_input: bool = True
 
 
 _REGISTRY: dict[str, JobKind] = {}
 
 
-def register(kind: str, runner: Runner, *, label: Any = "") -> None:
+def register(
+    kind: str,
+    runner: Runner,
+    *,
+    label: Any = "",
+    action: str = "view",
+    result_template: str = "",
+    result_url: Callable[[Job], str] | None = None,
+    keep_input: bool = True,
+) -> None:
     """Make ``kind`` runnable. Registering the same kind again replaces the runner."""
-    _REGISTRY[kind] = JobKind(kind, runner, label or kind)
+    _REGISTRY[kind] = JobKind(kind, runner, label or kind, action, result_template, result_url, keep_input)
+
+
+def configure(kind: str, **options: Any) -> None:
+    """Change options of a registered kind (see JobKind), e.g. from the app that owns its pages."""
+    _REGISTRY[kind] = dataclasses.replace(get_kind(kind), **options)
 
 
 def unregister(kind: str) -> None:
@@ -182,6 +213,29 @@ def kind_label(kind: str) -> Any:
     return entry.label if entry else kind
 
 
+def result_url(job: Job) -> str:
+    """The page a succeeded job leads to, if its kind names one."""
+    entry = _REGISTRY.get(job.kind)
+    if entry is None or entry.result_url is None or job.status != JobStatus.SUCCEEDED:
+        return ""
+    return entry.result_url(job)
+
+
+def visible_jobs(user: Any) -> QuerySet[Job]:
+    """The jobs ``user`` may see: in the view scope, and for kinds registered with another
+    ``action``, also in that action's scope."""
+    queryset = Job.objects.for_user(user, "view")
+    restricted: dict[str, list[str]] = {}
+    for entry in _REGISTRY.values():
+        if entry.action != "view":
+            restricted.setdefault(entry.action, []).append(entry.kind)
+    for action, kinds in sorted(restricted.items()):
+        paths = user_paths(user, action)
+        if paths is not None:
+            queryset = queryset.filter(~Q(kind__in=kinds) | subtree_q(Job.scope_field, paths))
+    return queryset
+
+
 def start_job(
     *,
     actor: Any,
@@ -189,7 +243,7 @@ def start_job(
     title: str,
     org: Any,
     params: dict[str, Any] | None = None,
-    input_file: UploadedFile | None = None,
+    input_file: File | None = None,
 ) -> Job:
     """Create the job row and enqueue its task once the surrounding transaction commits."""
     get_kind(kind)
@@ -214,8 +268,12 @@ def enqueue(job_id: int) -> None:
     run_job.enqueue(job_id)
 
 
-def _finish(job_id: int, **values: Any) -> None:
-    Job.unscoped.filter(pk=job_id).update(finished_at=timezone.now(), **values)
+def _finish(job: Job, **values: Any) -> None:
+    entry = _REGISTRY.get(job.kind)
+    if entry is not None and not entry.keep_input and job.input_file:
+        job.input_file.delete(save=False)
+        values["input_file"] = ""
+    Job.unscoped.filter(pk=job.pk).update(finished_at=timezone.now(), **values)
 
 
 def execute(job_id: int) -> str:
@@ -236,12 +294,12 @@ def execute(job_id: int) -> str:
             job.result_file.delete(save=False)
         progress.append(_("Failed: %(error)s") % {"error": str(exc) or type(exc).__name__})
         progress.close()
-        _finish(job_id, status=JobStatus.FAILED, result={})
+        _finish(job, status=JobStatus.FAILED, result={})
         return JobStatus.FAILED
     progress.append(_("Finished."))
     progress.close()
     _finish(
-        job_id,
+        job,
         status=JobStatus.SUCCEEDED,
         result=job.result or {},
         result_file=job.result_file.name or "",
