@@ -308,8 +308,11 @@ def test_import_the_filled_template_then_search_and_see_the_statistics(
     assert Member.unscoped.filter(org=tree.branch_a2).count() == 8
     assert AuditEntry.unscoped.filter(content_type__model="member").count() == 20
 
-    # Find 张三丰 by his pinyin initials in the member list.
+    # Find 张三丰 by his pinyin initials in the member list, which fits the screen.
     page.goto(reverse("members:member_list"))
+    expect(page.locator("table tbody tr")).to_have_count(20)
+    shot(page, "import_04a_member_list")
+    assert page.locator(".table-responsive").evaluate("e => e.scrollWidth - e.clientWidth") == 0
     page.locator("input[name=q]").fill("zsf")
     page.locator("input[name=q]").press("Enter")
     page.wait_for_url(re.compile(r"q=zsf"))
