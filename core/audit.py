@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from .db import BulkInserter
 from .models import AuditAction, AuditBatch, AuditEntry
 from .scope import org_of
 
@@ -132,7 +133,7 @@ def record_bulk(
     batch: AuditBatch | None = None,
     batch_size: int = 2000,
 ) -> AuditBatch:
-    """One batch record plus compact per-row entries, written with bulk_create."""
+    """One batch record plus compact per-row entries, written with COPY / executemany (core.db)."""
     _require_atomic()
     if batch is None:
         batch = AuditBatch.unscoped.create(
@@ -140,29 +141,30 @@ def record_bulk(
             org=org if getattr(org, "pk", None) else None,
             description=description[:500],
         )
-    ct = ContentType.objects.get_for_model(model)
+    ct_id = ContentType.objects.get_for_model(model).pk
     actor_id = actor.pk if getattr(actor, "pk", None) else None
-    buffer: list[AuditEntry] = []
+    inserter = BulkInserter(AuditEntry)
+    buffer: list[dict[str, Any]] = []
     count = 0
     for row in rows:
         buffer.append(
-            AuditEntry(
-                actor_id=actor_id,
-                action=row.action,
-                content_type=ct,
-                object_id=str(row.object_id),
-                object_repr=row.object_repr[:255],
-                org_id=row.org_id,
-                changes=row.changes,
-                batch=batch,
-            )
+            {
+                "actor_id": actor_id,
+                "action": row.action,
+                "content_type_id": ct_id,
+                "object_id": str(row.object_id),
+                "object_repr": row.object_repr[:255],
+                "org_id": row.org_id,
+                "changes": row.changes,
+                "batch_id": batch.pk,
+            }
         )
         if len(buffer) >= batch_size:
-            AuditEntry.unscoped.bulk_create(buffer)
+            inserter.insert(buffer)
             count += len(buffer)
             buffer = []
     if buffer:
-        AuditEntry.unscoped.bulk_create(buffer)
+        inserter.insert(buffer)
         count += len(buffer)
     AuditBatch.unscoped.filter(pk=batch.pk).update(row_count=models.F("row_count") + count)
     return batch

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, crypto, jobs
+from core.db import BulkInserter
 from core.exceptions import NotAllowed, OutOfScope
 from core.importing import (
     CREATE,
@@ -57,7 +58,7 @@ from .codes import (
     resolve_occupation,
 )
 from .models import Member
-from .rules import mask_id_number, mask_phone, normalize_phone, validate_member_data
+from .rules import check_id_number, mask_id_number, mask_phone, normalize_phone, validate_member_data
 from .services import MEMBER_HOLDING_KINDS, prepare_member_fields
 
 # Labels in the file are the words party workers write (data, like the headers).
@@ -332,6 +333,7 @@ class MemberImporter(Importer):
         self.now = timezone.now()
         self._orgs_by_code: dict[str, OrgUnit] = {}
         self._orgs_by_name: dict[str, list[OrgUnit]] = {}
+        self._inserter: BulkInserter | None = None
 
     @property
     def sheet_title(self) -> str:  # type: ignore[override]
@@ -399,7 +401,9 @@ class MemberImporter(Importer):
         # Without a usable ID number, the birth date and gender it would give are not known either:
         # their "required" errors would only repeat the ID number's.
         derived = {"birth_date", "gender"} if row.bad("id_number") else set()
-        for problem in validate_member_data(data, today=self.today):
+        check = check_id_number(data["id_number"], today=self.today) if data.get("id_number") else None
+        row.data["id_check"] = check
+        for problem in validate_member_data(data, today=self.today, id_check=check):
             if problem.field in derived and data.get(problem.field) is None:
                 continue
             if problem.is_error:
@@ -473,18 +477,20 @@ class MemberImporter(Importer):
 
     def apply(self, rows: list[Row]) -> Iterable[audit.BulkRow]:
         actor = self.actor if getattr(self.actor, "pk", None) else None
-        new: list[tuple[Member, Row]] = []
-        for row in rows:
-            if row.action != CREATE:
-                continue
-            data = row.data["member"]
-            fields = prepare_member_fields(data)
+        actor_id = actor.pk if actor is not None else None
+        new_rows = [row for row in rows if row.action == CREATE]
+        records: list[dict[str, Any]] = []
+        for row in new_rows:
+            fields = prepare_member_fields(row.data["member"], id_check=row.data["id_check"])
             for name in ("category", "status", "ethnicity", "gender"):
                 if not fields.get(name):
-                    fields.pop(name, None)
-            member = Member(**fields, org=row.data["org"], created_by=actor, updated_by=actor)
-            new.append((member, row))
-        Member.unscoped.bulk_create([m for m, _row in new], batch_size=self.batch_size)
+                    fields.pop(name, None)  # the model's default
+            fields["org_id"] = row.data["org"].pk
+            fields["created_by_id"] = fields["updated_by_id"] = actor_id
+            records.append(fields)
+        if self._inserter is None:
+            self._inserter = BulkInserter(Member)
+        pks = self._inserter.insert(records, returning_ids=True)
         changed: list[Member] = []
         update_fields: set[str] = set()
         for row in rows:
@@ -504,8 +510,8 @@ class MemberImporter(Importer):
             Member.unscoped.bulk_update(
                 changed, sorted(update_fields | {"updated_by", "updated_at"}), batch_size=self.batch_size
             )
-        for member, row in new:
-            yield audit.BulkRow(member.pk, member.name, AuditAction.CREATE, self._created(row), member.org_id)
+        for pk, fields, row in zip(pks, records, new_rows, strict=True):
+            yield audit.BulkRow(pk, fields["name"], AuditAction.CREATE, self._created(row), fields["org_id"])
         for row in rows:
             if row.action == UPDATE:
                 yield audit.BulkRow(

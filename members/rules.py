@@ -362,10 +362,19 @@ def _date_label(name: str) -> str:
 
 
 def validate_member_data(
-    data: Mapping[str, Any], *, today: dt.date, convert_15: bool = False, partial: bool = False
+    data: Mapping[str, Any],
+    *,
+    today: dt.date,
+    convert_15: bool = False,
+    partial: bool = False,
+    id_check: IdCheck | None = None,
 ) -> list[Problem]:
     """Every problem of one member's plain data. ``partial``: only the given keys are required to be
     valid (an update); cross-field rules use whatever values are present in ``data``.
+
+    ``id_check``: the caller's ``check_id_number(data["id_number"], convert_15=convert_15,
+    today=today)``, when it needs the result itself (the import passes it on to
+    ``prepare_member_fields`` instead of checking the number twice).
     """
     problems: list[Problem] = []
 
@@ -388,7 +397,7 @@ def validate_member_data(
     gender = data.get("gender") or None
     id_number = data.get("id_number")
     if id_number:
-        check = check_id_number(id_number, convert_15=convert_15, today=today)
+        check = id_check or check_id_number(id_number, convert_15=convert_15, today=today)
         problems.extend(Problem("id_number", m, ERROR) for m in check.errors)
         problems.extend(Problem("id_number", m, WARNING) for m in check.warnings)
         if check.ok:

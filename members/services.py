@@ -27,6 +27,7 @@ from orgs.models import OrgUnit
 
 from .models import Member
 from .rules import (
+    IdCheck,
     Problem,
     check_id_number,
     mask_id_number,
@@ -105,13 +106,15 @@ class NeedsTransfer(ServiceError):
 # -- preparing field values (shared with the import) --------------------------------------------
 
 
-def prepare_member_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+def prepare_member_fields(data: Mapping[str, Any], *, id_check: IdCheck | None = None) -> dict[str, Any]:
     """Validated plain data -> Member field values.
 
     Encrypts ``id_number`` and ``phone`` and fills their blind indexes and visible parts, computes
     pinyin and initials from ``name``, derives ``birth_date`` and ``gender`` from the ID number when
     they are not given, and turns None into "" for text fields. Only the keys present are returned
     (plus the derived ones), so it serves updates too. Pure apart from the keys in settings.
+    ``id_check``: the valid ``check_id_number`` result of ``data["id_number"]`` when the caller
+    already has it (the import), so the number is not checked twice.
     """
     fields: dict[str, Any] = {}
     for key, value in data.items():
@@ -127,7 +130,11 @@ def prepare_member_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         fields["name_pinyin"] = name_pinyin(fields["name"])
         fields["name_initials"] = name_initials(fields["name"])
     if "id_number" in data:
-        check = check_id_number(data["id_number"] or "", convert_15=True)
+        check = (
+            id_check
+            if id_check and id_check.ok
+            else check_id_number(data["id_number"] or "", convert_15=True)
+        )
         number = check.normalized or str(data["id_number"] or "").strip().upper()
         fields["id_number_encrypted"] = crypto.encrypt(number)
         fields["id_number_index"] = crypto.blind_index(number)
