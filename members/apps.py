@@ -10,9 +10,11 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import MenuItem, register
 
+        from .import_jobs import register_import_jobs
         from .importers import register_jobs
 
         register_jobs()
+        register_import_jobs()
 
         register(
             "members",

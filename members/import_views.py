@@ -1,41 +1,46 @@
-"""Member import pages: upload → dry run (every error and warning, what will be created or updated)
-→ confirm → a background job with a progress bar; the marked file and the template for download.
+"""Member import pages: upload → the dry run as a background job (its progress page, then the
+dry-run page: every error and warning, what will be created or updated) → confirm → the import job
+(its progress page ends with the counts and a link to the members); the marked file and the template.
 
-The uploaded file waits in storage under ``imports/pending/`` between the dry run and the
-confirmation; the session remembers it by a random token, so only its uploader can confirm it.
+The jobs and their files are in members.import_jobs; both kinds are seen only by users who may
+import into the job's org, and only the uploader may confirm (members.import_jobs.confirm_import).
 """
 
 from __future__ import annotations
 
 import io
-import uuid
-from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import File
-from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from core import jobs
-from core.exceptions import ServiceError
-from core.importing import ImportResult
-from core.views import may
+from core.exceptions import NotAllowed, OutOfScope
+from core.importing import ERROR, WARNING
+from core.models import Job
+from core.views import PER_PAGE_CHOICES, may
 from orgs.choices import OrgKind, OrgStatus
 from orgs.models import OrgUnit
 
-from .importers import JOB_KIND, MemberImporter, check_import_allowed, import_members
+from .import_jobs import (
+    DRY_RUN_KIND,
+    confirm_import,
+    dry_run_state,
+    marked_name,
+    read_problems,
+    start_dry_run,
+)
+from .importers import MemberImporter
 
-SESSION_KEY = "member_imports"
-PENDING_DIR = "imports/pending"
-PREVIEW_LIMIT = 1000  # problems listed on the page; the marked file has every one
-UPDATE_PREVIEW_LIMIT = 50
+PROBLEMS_PER_PAGE = 100
 TEMPLATE_FILENAME = "党员信息导入模板.xlsx"
 
 
@@ -59,139 +64,112 @@ class ImportForm(forms.Form):
         field.label_from_instance = lambda org: "\u3000" * max(0, org.depth - 1) + org.name
 
 
-def _pending(request: HttpRequest) -> dict[str, dict[str, Any]]:
-    return request.session.get(SESSION_KEY, {})
+def _require_import(request: HttpRequest) -> None:
+    if not may(request.user, "import"):
+        raise PermissionDenied
 
 
-def _pending_entry(request: HttpRequest, token: str) -> dict[str, Any]:
-    entry = _pending(request).get(token)
-    if entry is None or not default_storage.exists(entry["path"]):
-        raise Http404("no such pending import")
-    return entry
+def _dry_run(request: HttpRequest, pk: int) -> Job:
+    """A dry-run job the user may import into (out of scope: 404)."""
+    _require_import(request)
+    jobs = Job.objects.for_user(request.user, "import").filter(kind=DRY_RUN_KIND).select_related("org")
+    return get_object_or_404(jobs, pk=pk)
 
 
-def _org(request: HttpRequest, pk: int) -> OrgUnit:
-    return get_object_or_404(OrgUnit.objects.for_user(request.user, "import"), pk=pk)
+def _breadcrumbs(*tail: tuple[str, str]) -> list[tuple[str, str]]:
+    return [(_("Members"), reverse("members:member_list")), *tail]
 
 
-def _remember(request: HttpRequest, upload: Any, org: OrgUnit) -> str:
-    token = uuid.uuid4().hex
-    suffix = PurePosixPath(upload.name or "").suffix.lower()[:10]
-    path = default_storage.save(f"{PENDING_DIR}/{token}{suffix}", upload)
-    pending = _pending(request)
-    pending[token] = {"path": path, "org": org.pk, "name": upload.name or ""}
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _forget(request: HttpRequest, token: str) -> None:
-    pending = _pending(request)
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry:
-        default_storage.delete(entry["path"])
+def _follow(job: Job) -> str:
+    return f"{reverse('core:job_detail', args=[job.pk])}?follow=1"
 
 
 @login_required
 def member_import(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST with a file: the dry run. POST with a token: start the import."""
-    if not may(request.user, "import"):
-        raise PermissionDenied
-    if request.method == "POST" and request.POST.get("token"):
-        return _confirm(request, request.POST["token"])
+    """GET: the upload form. POST: store the file and start the dry run; its job page follows it."""
+    _require_import(request)
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        org = form.cleaned_data["org"]
-        token = _remember(request, form.cleaned_data["file"], org)
-        entry = _pending_entry(request, token)
-        with default_storage.open(entry["path"], "rb") as handle:
-            result = import_members(actor=request.user, org=org, source=handle, dry_run=True)
-        if result.refused:
-            _forget(request, token)
-            form.add_error("file", result.refused)
-        else:
-            return _dry_run_page(request, token, org, entry["name"], result)
+        upload = form.cleaned_data["file"]
+        try:
+            job = start_dry_run(
+                actor=request.user, org=form.cleaned_data["org"], upload=upload, file_name=upload.name or ""
+            )
+        except OutOfScope as exc:
+            raise Http404(exc.message) from exc
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        return redirect(_follow(job))
     return render(
         request,
         "members/import_form.html",
-        {
-            "form": form,
-            "title": _("Import members"),
-            "breadcrumbs": [(_("Members"), reverse("members:member_list")), (_("Import"), "")],
-        },
+        {"form": form, "title": _("Import members"), "breadcrumbs": _breadcrumbs((_("Import"), ""))},
     )
 
 
-def _dry_run_page(
-    request: HttpRequest, token: str, org: OrgUnit, name: str, result: ImportResult
-) -> HttpResponse:
-    errors = result.errors
-    warnings = result.warnings
+@login_required
+def member_import_dry_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the dry run found: the counts, every error or warning (paged), confirm or the marked file."""
+    job = _dry_run(request, pk)
+    state = dry_run_state(job)
+    if state == "running":
+        return redirect(_follow(job))
+    result = job.result or {}
+    show = WARNING if request.GET.get("show") == "warnings" or not result.get("errors") else ERROR
+    try:
+        per_page = int(request.GET.get("per_page", PROBLEMS_PER_PAGE))
+    except ValueError:
+        per_page = PROBLEMS_PER_PAGE
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = PROBLEMS_PER_PAGE
+    problems = read_problems(job, show) if state not in ("failed", "refused") else []
+    page = Paginator(problems, per_page).get_page(request.GET.get("page"))
     return render(
         request,
         "members/import_dry_run.html",
         {
             "title": _("Import members: check"),
-            "breadcrumbs": [
-                (_("Members"), reverse("members:member_list")),
-                (_("Import"), reverse("members:member_import")),
-                (_("Check"), ""),
-            ],
-            "token": token,
-            "org": org,
-            "file_name": name,
+            "breadcrumbs": _breadcrumbs((_("Import"), reverse("members:member_import")), (_("Check"), "")),
+            "job": job,
+            "org": job.org,
+            "file_name": job.params.get("file_name", ""),
             "result": result,
-            "errors": errors[:PREVIEW_LIMIT],
-            "warnings": warnings[:PREVIEW_LIMIT],
-            "error_total": len(errors),
-            "warning_total": len(warnings),
-            "preview_limit": PREVIEW_LIMIT,
+            "state": state,
+            "may_confirm": state == "ready" and job.created_by_id == request.user.pk,
+            "show": show,
+            "page_obj": page,
+            "per_page": per_page,
+            "per_page_choices": PER_PAGE_CHOICES,
         },
     )
 
 
-def _confirm(request: HttpRequest, token: str) -> HttpResponse:
-    entry = _pending_entry(request, token)
-    org = _org(request, entry["org"])
-    with default_storage.open(entry["path"], "rb") as handle:
-        upload = File(handle, name=PurePosixPath(entry["path"]).name)
-        try:
-            job = start_member_import(actor=request.user, org=org, upload=upload, file_name=entry["name"])
-        except ServiceError as exc:
-            raise PermissionDenied(exc.message) from exc
-    _forget(request, token)
-    return redirect("core:job_detail", pk=job.pk)
-
-
-def start_member_import(*, actor: Any, org: OrgUnit, upload: File, file_name: str) -> Any:
-    check_import_allowed(actor, org)
-    return jobs.start_job(
-        actor=actor,
-        kind=JOB_KIND,
-        title=_("Import members into %(org)s: %(file)s") % {"org": org.name, "file": file_name},
-        org=org,
-        params={"org": org.pk, "file_name": file_name},
-        input_file=upload,  # type: ignore[arg-type]
-    )
+@login_required
+@require_POST
+def member_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the import of a checked file; its job page shows the progress and then the counts."""
+    job = _dry_run(request, pk)
+    try:
+        imported = confirm_import(actor=request.user, dry_run=job)
+    except OutOfScope as exc:
+        raise Http404(exc.message) from exc
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("members:member_import_dry_run", pk=job.pk)
+    return redirect("core:job_detail", pk=imported.pk)
 
 
 @login_required
-def member_import_marked(request: HttpRequest, token: str) -> FileResponse:
-    """The checked file with its bad cells marked (before the import is started)."""
-    if not may(request.user, "import"):
-        raise PermissionDenied
-    entry = _pending_entry(request, token)
-    org = _org(request, entry["org"])
-    importer = MemberImporter(actor=request.user, org=org)
-    with default_storage.open(entry["path"], "rb") as handle:
-        result = importer.run(handle, dry_run=True)
-    output = io.BytesIO()
-    with default_storage.open(entry["path"], "rb") as handle:
-        importer.write_marked(handle, result, output)
-    output.seek(0)
-    stem = PurePosixPath(entry["name"] or "members").stem
-    suffix = _("marked")
-    return FileResponse(output, as_attachment=True, filename=f"{stem}_{suffix}.xlsx")
+def member_import_marked(request: HttpRequest, pk: int) -> FileResponse:
+    """The checked file with its bad cells marked."""
+    job = _dry_run(request, pk)
+    if not job.result_file:
+        raise Http404("no marked file")
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("marked file missing") from None
+    return FileResponse(handle, as_attachment=True, filename=marked_name(job))
 
 
 @login_required
