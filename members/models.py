@@ -107,7 +107,35 @@ class Member(BaseModel):
         verbose_name_plural = _("members")
         ordering = ["name_pinyin", "id"]
         indexes = [
-            models.Index(fields=["org", "status"]),
+            # Covering on PostgreSQL: every column the subtree statistics and org health read
+            # (stats.selectors.aggregates, counted_at), so they are an index-only scan per branch
+            # instead of one heap page per member (docs/performance.md). SQLite ignores INCLUDE.
+            models.Index(
+                fields=["org", "status"],
+                include=[
+                    "id",
+                    "gender",
+                    "ethnicity",
+                    "birth_date",
+                    "education",
+                    "occupation",
+                    "category",
+                    "status_date",
+                    "joined_on",
+                    "added_on",
+                    "confirmed_on",
+                    "removed_on",
+                    "is_mobile",
+                    "mobile_since",
+                    "is_retired",
+                    "retired_on",
+                    "in_hardship",
+                    "hardship_since",
+                    "is_lost_contact",
+                    "lost_contact_since",
+                ],
+                name="member_org_stats_idx",
+            ),
         ]
 
     def __str__(self) -> str:
