@@ -17,7 +17,6 @@ from ninja import Field, Query, Router, Schema
 from core.api import Id, error_responses, request_user
 from core.exceptions import OutOfScope
 from orgs.models import OrgUnit
-from orgs.selectors import get_org
 
 from .health import org_health, org_health_for_subtree
 from .schemas import MemberStatsOut, OrgHealthOut
@@ -39,12 +38,12 @@ class HealthQuery(Schema):
     only_issues: bool = Field(False, description="leave out orgs without findings")
 
 
-def resolve_org(request: HttpRequest, org_id: int | None) -> OrgUnit:
+def resolve_org(request: HttpRequest, org_id: int | None, *, field: str | None = "org") -> OrgUnit:
     """The org in the caller's scope, or a 404 that does not say whether it exists."""
     try:
         return get_stats_org(user=request_user(request), org_id=org_id)
     except OrgUnit.DoesNotExist:
-        raise OutOfScope(_("Organisation not found."), field="org") from None
+        raise OutOfScope(_("Organisation not found."), field=field) from None
 
 
 @router.get(
@@ -80,8 +79,4 @@ def list_org_health(request: HttpRequest, filters: Query[HealthQuery]) -> Any:
 )
 def get_org_health(request: HttpRequest, org_id: Id) -> Any:
     """The org's member counts today and the findings of RULES.md §3 (see also /stats/org-health)."""
-    try:
-        org = get_org(user=request_user(request), pk=org_id)
-    except OrgUnit.DoesNotExist:
-        raise OutOfScope(_("Organisation not found.")) from None
-    return org_health(org).as_dict()
+    return org_health(resolve_org(request, org_id, field=None)).as_dict()

@@ -17,12 +17,11 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from members.models import Member
 from orgs.choices import OrgStatus
 from orgs.models import OrgUnit
 from orgs.rules import HealthIssue, health_issues
 
-from .selectors import counted_at, full_at
+from .selectors import full_at, org_ref, subtree_members
 
 
 @dataclass
@@ -38,7 +37,7 @@ class OrgHealth:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "org": {"id": self.org.pk, "code": self.org.code, "name": self.org.name, "kind": self.org.kind},
+            "org": org_ref(self.org),
             "depth": self.org.depth,
             "total": self.total,
             "full": self.full,
@@ -53,11 +52,7 @@ def _counts(as_of: dt.date) -> dict[str, Any]:
 def org_health(org: OrgUnit, *, as_of: dt.date | None = None) -> OrgHealth:
     """One org's health: one aggregate query over its subtree."""
     as_of = as_of or timezone.localdate()
-    row = (
-        Member.unscoped.filter(org__path__startswith=org.path)
-        .filter(counted_at(as_of))
-        .aggregate(**_counts(as_of))
-    )
+    row = subtree_members(org, as_of).aggregate(**_counts(as_of))
     total, full = row["total"], row["full"]
     return OrgHealth(org, total, full, health_issues(kind=org.kind, total=total, full=full))
 
@@ -68,13 +63,7 @@ def org_health_for_subtree(
     """Every active org of ``org``'s subtree in tree order, with its health (two queries in all)."""
     as_of = as_of or timezone.localdate()
     orgs = list(OrgUnit.unscoped.filter(path__startswith=org.path, status=OrgStatus.ACTIVE).order_by("path"))
-    rows = (
-        Member.unscoped.filter(org__path__startswith=org.path)
-        .filter(counted_at(as_of))
-        .values("org__path")
-        .annotate(**_counts(as_of))
-        .order_by()
-    )
+    rows = subtree_members(org, as_of).values("org__path").annotate(**_counts(as_of)).order_by()
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     step = OrgUnit.steplen
     for row in rows:

@@ -213,7 +213,8 @@ def figures(row: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
     return result
 
 
-def _org_ref(org: OrgUnit) -> dict[str, Any]:
+def org_ref(org: OrgUnit) -> dict[str, Any]:
+    """How statistics and org health name an org: id, code, name, kind."""
     return {"id": org.pk, "code": org.code, "name": org.name, "kind": org.kind}
 
 
@@ -264,7 +265,6 @@ def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
     Every figure is a count (or a sum of ages), so the subtree's row is the sum of the grouped rows:
     one scan of the subtree instead of two.
     """
-    aggs = aggregates(as_of)
     children = list(OrgUnit.unscoped.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
     child_length = len(org.path) + OrgUnit.steplen
     sql, params, path_indexes = _grouped_sql(connection.alias, as_of, child_length)
@@ -275,15 +275,16 @@ def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         grouped = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-    row = {name: sum(r[name] or 0 for r in grouped.values()) for name in aggs}
-    empty = dict.fromkeys(aggs, 0)
+    figure_names = names[1:]  # after the child path: the aggregates, as named by aggregates()
+    row = {name: sum(r[name] or 0 for r in grouped.values()) for name in figure_names}
+    empty = dict.fromkeys(figure_names, 0)
     child_figures = []
     for child in children:
         child_row = grouped.get(child.path)
         if child_row is None and child.status != OrgStatus.ACTIVE:
             continue  # a dissolved child with nobody counted in it
-        child_figures.append({"org": _org_ref(child), **figures(child_row or empty, as_of)})
-    result = {"org": _org_ref(org), "as_of": as_of, **figures(row, as_of)}
+        child_figures.append({"org": org_ref(child), **figures(child_row or empty, as_of)})
+    result = {"org": org_ref(org), "as_of": as_of, **figures(row, as_of)}
     result["direct_total"] = (grouped.get(org.path) or empty)["total"]
     result["children"] = child_figures
     return result
