@@ -7,14 +7,24 @@ with ``--members`` members (default 1,000,000) over about ``--orgs`` orgs (defau
 Member attributes depend only on the member's position inside its L2 subtree, so every L2 subtree
 has the same figures, and a separate database holding one such subtree must give exactly them.
 
-It prints, as the median of ``--repeat`` runs:
+Two data layouts, each in its own build (``--layout``, default both; the figures are the same):
+
+- ``scattered``: a branch's members are interleaved with its sibling branches' (round-robin), so
+  reading one branch touches one heap page per member: the worst case;
+- ``clustered``: members loaded branch by branch, as real registries are (one import per branch),
+  so a branch's members share heap pages.
+
+For each layout it prints the median of ``--repeat`` rounds in which the compared cases take turns
+(so that a shared machine's load falls on all of them), after a ``VACUUM ANALYZE`` of the loaded data:
 
 1. ``member_stats()`` of the whole tree and of one L2 subtree (about ``--subtree`` members) against
    ONE hand-written SQL statement computing the same figures (subtree and children together:
    GROUPING SETS on PostgreSQL, UNION ALL on SQLite), after checking both give the same numbers.
    Goal: ratio <= 1.25.
 2. ``member_stats()`` of the L2 subtree in the big database against the same call in a separate
-   database with only that subtree (built by a child process). Goal: ratio <= 2.
+   database with only that subtree (built by a child process). Goal: ratio <= 2. On PostgreSQL
+   also without the covering index ``member_org_stats_idx`` (dropped in a transaction that is
+   rolled back: the plan before that index existed), and the pages each plan touches.
 
     .venv/bin/python bench/member_stats.py                                 # SQLite files under /tmp
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/member_stats.py
@@ -35,13 +45,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from scratch import prepare_database, setup_django
+
 AS_OF = dt.date(2025, 6, 30)
 L3_PER_L2 = 10
+OCCUPATIONS = ("worker", "farmer", "professional", "manager", "official", "student", "other", "retired")
 
 
 # -- databases -------------------------------------------------------------------------------------
@@ -53,31 +63,11 @@ def scratch_url(base: str | None, kind: str) -> str:
     return f"sqlite:////tmp/grassroots-bench-member-stats-{kind}.sqlite3"
 
 
-def prepare_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        path = url.split("sqlite:///", 1)[1]
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from psycopg import sql
+def scratch_name() -> str:
+    """The NAME Django connected to (database name or SQLite file), to switch back and forth."""
+    from django.db import connection
 
-    name = url.rsplit("/", 1)[1]
-    assert "bench" in name
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    return str(connection.settings_dict["NAME"])
 
 
 # -- data ----------------------------------------------------------------------------------------
@@ -102,17 +92,7 @@ def member_row(j: int) -> dict[str, Any]:
         "ethnicity": "01" if (h >> 5) % 20 else f"{(h >> 10) % 56 + 1:02d}",
         "birth_date": birth,
         "education": ["81", "71", "61", "41", "47", "31", "21", "14", ""][(h >> 7) % 9],
-        "occupation": [
-            "worker",
-            "farmer",
-            "professional",
-            "manager",
-            "official",
-            "student",
-            "other",
-            "retired",
-            "",
-        ][(h >> 11) % 9],
+        "occupation": [*OCCUPATIONS, ""][(h >> 11) % 9],
         "category": "full" if confirmed else "probationary",
         "status": "normal" if (h >> 13) % 40 else "stopped",
         "status_date": None if (h >> 13) % 40 else dt.date(2020, 1, 1),
@@ -192,7 +172,24 @@ def bulk_insert(model: Any, rows: Iterator[dict[str, Any]], batch: int = 20000) 
     return count
 
 
-def build(members: int, orgs: int, subtree: int) -> dict[str, Any]:
+LAYOUTS = {
+    "scattered": "each branch's members interleaved with its sibling branches' (round-robin)",
+    "clustered": "loaded branch by branch, as registries are: a branch's members are adjacent",
+}
+
+
+def branch_index(j: int, size: int, per_l2: int, layout: str) -> int:
+    """The branch (0 .. per_l2-1 inside its L2) of the j-th of ``size`` members of an L2 subtree.
+
+    Both layouts put the same members in each L2 subtree, so its figures are the same; they differ
+    in which heap pages one branch's members share.
+    """
+    if layout == "scattered":
+        return j % per_l2
+    return j * per_l2 // size
+
+
+def build(members: int, orgs: int, subtree: int, layout: str) -> dict[str, Any]:
     from django.db import connection
 
     from members.models import Member
@@ -215,11 +212,14 @@ def build(members: int, orgs: int, subtree: int) -> dict[str, Any]:
         for a in range(n_l2):
             branches = branch_ids[a * per_l2 : (a + 1) * per_l2]
             for j in range(size):
-                yield {**member_row(j), "name": f"M{a}-{j}", "org_id": branches[j % per_l2]}
+                branch = branches[branch_index(j, size, per_l2, layout)]
+                yield {**member_row(j), "name": f"M{a}-{j}", "org_id": branch}
 
     n_members = bulk_insert(Member, rows())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does after a bulk load, done now so that it does not run during the
+        # timings; on PostgreSQL it also sets the visibility map that index-only scans need.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {"orgs": n_orgs, "members": n_members, "l2": n_l2, "seconds": time.perf_counter() - started}
 
 
@@ -277,16 +277,7 @@ def handwritten_sql(vendor: str, root_path: str, root_depth: int, as_of: dt.date
             f"et_{key}",
             "m.education IN " + inlist([c for c, b in codes.EDUCATION_TOWN_BAND.items() if b == key]),
         )
-    for occupation in (
-        "worker",
-        "farmer",
-        "professional",
-        "manager",
-        "official",
-        "student",
-        "other",
-        "retired",
-    ):
+    for occupation in OCCUPATIONS:
         add(f"occ_{occupation}", f"m.occupation = {q(occupation)}")
     for period in rules.JOIN_PERIODS:
         cond = "m.joined_on IS NOT NULL"
@@ -305,7 +296,8 @@ def handwritten_sql(vendor: str, root_path: str, root_depth: int, as_of: dt.date
     select = ", ".join(cols)
     child_len = len(root_path) + 4
     source = (
-        f"FROM members_member m JOIN orgs_orgunit o ON o.id = m.org_id WHERE o.path LIKE %s AND {counted}"
+        f"FROM members_member m JOIN orgs_orgunit o ON o.id = m.org_id "
+        f"WHERE o.path >= %s AND o.path < %s AND {counted}"
     )
     if vendor == "postgresql":
         child = f"CASE WHEN o.depth > {root_depth} THEN SUBSTR(o.path, 1, {child_len}) END"
@@ -316,8 +308,9 @@ def handwritten_sql(vendor: str, root_path: str, root_depth: int, as_of: dt.date
             f"SELECT 0, SUBSTR(o.path, 1, {child_len}), {select} {source} AND o.depth > {root_depth} "
             f"GROUP BY SUBSTR(o.path, 1, {child_len})"
         )
-    pattern = root_path + "%"
-    return sql, [pattern] if vendor == "postgresql" else [pattern, pattern]
+    # The subtree as an index range (paths use 0-9A-Z only, all sorting before "~").
+    bounds = [root_path, root_path + "~"]
+    return sql, bounds if vendor == "postgresql" else bounds + bounds
 
 
 def run_handwritten(root: Any, as_of: dt.date) -> dict[str, Any]:
@@ -359,19 +352,89 @@ def check_same(stats: dict[str, Any], sql: dict[str, Any]) -> None:
 
 # -- timing --------------------------------------------------------------------------------------
 
+COVERING_INDEX = "member_org_stats_idx"  # members.Member.Meta.indexes, with INCLUDE on PostgreSQL
 
-def median_seconds(func: Callable[[], Any], repeat: int) -> float:
-    func()  # warm up
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+
+def use_database(name: str) -> None:
+    """Point the default connection at a scratch database (reconnects on the next query if it changed)."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+
+
+def run_case(
+    func: Callable[[], Any], calls: int, *, database: str, covering: bool = True, warm: bool = True
+) -> list[float]:
+    """Seconds of ``calls`` calls of ``func`` on ``database``, after one untimed call if ``warm``.
+
+    ``covering=False`` drops the covering index inside a transaction rolled back afterwards
+    (PostgreSQL DDL is transactional): the plan is then the one before the index existed.
+    """
+    from django.db import connection, transaction
+
+    use_database(database)
+    with transaction.atomic():
+        if not covering:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP INDEX "{COVERING_INDEX}"')
+        if warm:
+            func()
+        times = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - started)
+        transaction.set_rollback(True)
+    return times
+
+
+def alternate(cases: dict[str, Callable[[], list[float]]], rounds: int) -> dict[str, float]:
+    """Median seconds of each case, the cases taking turns ``rounds`` times.
+
+    Taking turns spreads the load of a shared machine over every case instead of on whichever
+    ran while it was busy, so the ratios compare like with like.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, case in cases.items():
+            samples[name] += case()
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def pages_touched(org: Any, *, covering: bool = True) -> str:
+    """PostgreSQL: the buffers the subtree aggregate touches and how it reads the members."""
+    from django.db import connection, transaction
+
+    from stats.selectors import _SENTINEL, _grouped_sql
+
+    sql, params, indexes = _grouped_sql(connection.alias, AS_OF, len(org.path) + 4)
+    values = [p.replace(_SENTINEL, org.path) if i in indexes else p for i, p in enumerate(params)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not covering:
+            cursor.execute(f'DROP INDEX "{COVERING_INDEX}"')
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, values)
+        plan = cursor.fetchone()[0]
+        transaction.set_rollback(True)
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+
+    def nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    scans = [
+        f"{n['Node Type']} on {n.get('Index Name') or n['Relation Name']}"
+        for n in nodes(plan)
+        if n.get("Relation Name") == "members_member"
+    ]
+    pages = plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+    return f"{pages:,} pages ({', '.join(scans)})"
 
 
 def small_phase(args: argparse.Namespace) -> None:
-    """Child process: build a database with one L2 subtree and time member_stats on it."""
+    """Child process: build a database holding one L2 subtree; print its NAME and figures."""
     url = scratch_url(os.environ.get("DATABASE_URL"), "small")
     prepare_database(url)
     setup_django(url)
@@ -380,11 +443,113 @@ def small_phase(args: argparse.Namespace) -> None:
 
     _n_l2, per_l3 = shape(args.members, args.orgs, args.subtree)
     # Same branches per L3 as in the big database, so the subtree is identical.
-    build(args.subtree, 1 + 1 + L3_PER_L2 * (1 + per_l3), args.subtree)
-    l2 = OrgUnit.unscoped.get(depth=2)
+    build(args.subtree, 1 + 1 + L3_PER_L2 * (1 + per_l3), args.subtree, args.layout)
+    stats = member_stats(OrgUnit.unscoped.get(depth=2), AS_OF)
+    print(json.dumps({"name": scratch_name(), "total": stats["total"], "women": stats["women"]}))
+
+
+def build_small(args: argparse.Namespace, layout: str) -> dict[str, Any]:
+    base = os.environ.get("BENCH_BASE_URL")
+    child = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            "small",
+            *("--members", str(args.members), "--orgs", str(args.orgs)),
+            *("--subtree", str(args.subtree), "--layout", layout),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ | ({"DATABASE_URL": base} if base else {}),
+    )
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def run_layout(args: argparse.Namespace, layout: str, big: str) -> dict[str, float]:
+    """Build the big database in ``layout``, time everything on it; the results by name (ms)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from orgs.models import OrgUnit
+    from stats.selectors import member_stats
+
+    url = scratch_url(os.environ.get("BENCH_BASE_URL"), "big")
+    use_database(big)
+    connection.close()
+    prepare_database(url)
+    call_command("migrate", verbosity=0, interactive=False)
+    postgres = connection.vendor == "postgresql"
+    built = build(args.members, args.orgs, args.subtree, layout)
+    print(
+        f"\n== layout {layout}: {LAYOUTS[layout]}\n"
+        f"{connection.vendor}: built {built['members']:,} members over {built['orgs']:,} orgs "
+        f"in {built['seconds']:.1f} s"
+    )
+    root = OrgUnit.unscoped.get(depth=1)
+    l2 = OrgUnit.unscoped.filter(depth=2).order_by("path").last()
+    out: dict[str, float] = {}
+
+    whole = member_stats(root, AS_OF)
+    check_same(whole, run_handwritten(root, AS_OF))
+    times = alternate(
+        {
+            "orm": lambda: run_case(lambda: member_stats(root, AS_OF), 1, database=big, warm=False),
+            "sql": lambda: run_case(lambda: run_handwritten(root, AS_OF), 1, database=big, warm=False),
+        },
+        args.repeat,
+    )
+    out["whole_orm"], out["whole_sql"] = times["orm"] * 1000, times["sql"] * 1000
+    print(
+        f"member_stats, whole tree ({whole['total']:,} counted, {len(whole['children'])} children): "
+        f"ORM {out['whole_orm']:.1f} ms, hand-written SQL {out['whole_sql']:.1f} ms, "
+        f"ratio {out['whole_orm'] / out['whole_sql']:.2f} (goal <= 1.25)"
+    )
+
     stats = member_stats(l2, AS_OF)
-    seconds = median_seconds(lambda: member_stats(l2, AS_OF), args.repeat)
-    print(json.dumps({"seconds": seconds, "total": stats["total"], "women": stats["women"]}))
+    check_same(stats, run_handwritten(l2, AS_OF))
+    small = build_small(args, layout)
+    assert (small["total"], small["women"]) == (stats["total"], stats["women"]), (small, stats["total"])
+    use_database(small["name"])
+    small_l2 = OrgUnit.unscoped.get(depth=2)
+    calls = 3
+
+    def orm(org: Any, database: str, covering: bool = True) -> Callable[[], list[float]]:
+        return lambda: run_case(lambda: member_stats(org, AS_OF), calls, database=database, covering=covering)
+
+    cases = {
+        "orm": orm(l2, big),
+        "sql": lambda: run_case(lambda: run_handwritten(l2, AS_OF), calls, database=big),
+        "small": orm(small_l2, small["name"]),
+    }
+    if postgres:
+        cases |= {"orm_nocover": orm(l2, big, False), "small_nocover": orm(small_l2, small["name"], False)}
+    times = alternate(cases, args.repeat)
+    for name, seconds in times.items():
+        out[f"l2_{name}"] = seconds * 1000
+    print(
+        f"member_stats, one L2 subtree ({stats['total']:,} counted, {len(stats['children'])} children): "
+        f"ORM {out['l2_orm']:.1f} ms, hand-written SQL {out['l2_sql']:.1f} ms, "
+        f"ratio {out['l2_orm'] / out['l2_sql']:.2f} (goal <= 1.25)"
+    )
+    print(
+        f"member_stats, the same {stats['total']:,}-member subtree in the big database "
+        f"{out['l2_orm']:.1f} ms, alone in its own database {out['l2_small']:.1f} ms, "
+        f"ratio {out['l2_orm'] / out['l2_small']:.2f} (goal <= 2)"
+    )
+    if postgres:
+        print(
+            f"  without the covering index {COVERING_INDEX} (dropped in a rolled-back transaction): "
+            f"big {out['l2_orm_nocover']:.1f} ms, alone {out['l2_small_nocover']:.1f} ms, "
+            f"ratio {out['l2_orm_nocover'] / out['l2_small_nocover']:.2f}"
+        )
+        use_database(big)
+        print(f"  pages the subtree aggregate touches, with the index: {pages_touched(l2)}")
+        print(f"  without it: {pages_touched(l2, covering=False)}")
+        use_database(small["name"])
+        print(f"  alone in its own database: {pages_touched(small_l2)}")
+    return out
 
 
 def main() -> None:
@@ -394,7 +559,8 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--orgs", type=int, default=50_000)
     parser.add_argument("--subtree", type=int, default=10_000, help="members per L2 subtree")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds in which the cases take turns")
+    parser.add_argument("--layout", choices=[*LAYOUTS, "both"], default="both")
     parser.add_argument("--phase", choices=["big", "small"], default="big", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "small":
@@ -402,60 +568,28 @@ def main() -> None:
         return
 
     base = os.environ.get("DATABASE_URL")
+    if base:
+        os.environ["BENCH_BASE_URL"] = base
     url = scratch_url(base, "big")
     prepare_database(url)
     setup_django(url)
-    from django.db import connection
-
-    from orgs.models import OrgUnit
-    from stats.selectors import member_stats
-
-    built = build(args.members, args.orgs, args.subtree)
-    print(
-        f"{connection.vendor}: built {built['members']:,} members over {built['orgs']:,} orgs "
-        f"in {built['seconds']:.1f} s"
-    )
-    root = OrgUnit.unscoped.get(depth=1)
-    l2 = OrgUnit.unscoped.filter(depth=2).order_by("path").last()
-    results = {}
-    for label, org in (("whole tree", root), ("one L2 subtree", l2)):
-        stats = member_stats(org, AS_OF)
-        check_same(stats, run_handwritten(org, AS_OF))
-        orm = median_seconds(lambda org=org: member_stats(org, AS_OF), args.repeat)
-        raw = median_seconds(lambda org=org: run_handwritten(org, AS_OF), args.repeat)
-        results[label] = (stats, orm)
-        print(
-            f"member_stats, {label} ({stats['total']:,} counted, {len(stats['children'])} children): "
-            f"ORM {orm * 1000:.1f} ms, hand-written SQL {raw * 1000:.1f} ms, ratio {orm / raw:.2f} (goal <= 1.25)"
+    layouts = list(LAYOUTS) if args.layout == "both" else [args.layout]
+    big = scratch_name()
+    results = {layout: run_layout(args, layout, big) for layout in layouts}
+    print("\nsummary (ms; ratios): layout | whole ORM/SQL | L2 ORM/SQL | L2 big/alone", end="")
+    print(" | without covering index: big/alone" if "l2_orm_nocover" in results[layouts[0]] else "")
+    for layout, r in results.items():
+        line = (
+            f"{layout} | {r['whole_orm']:.0f}/{r['whole_sql']:.0f} = {r['whole_orm'] / r['whole_sql']:.2f}"
+            f" | {r['l2_orm']:.1f}/{r['l2_sql']:.1f} = {r['l2_orm'] / r['l2_sql']:.2f}"
+            f" | {r['l2_orm']:.1f}/{r['l2_small']:.1f} = {r['l2_orm'] / r['l2_small']:.2f}"
         )
-    child = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--phase",
-            "small",
-            "--members",
-            str(args.members),
-            "--orgs",
-            str(args.orgs),
-            "--subtree",
-            str(args.subtree),
-            "--repeat",
-            str(args.repeat),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=os.environ | ({"DATABASE_URL": base} if base else {}),
-    )
-    small = json.loads(child.stdout.strip().splitlines()[-1])
-    stats, big_seconds = results["one L2 subtree"]
-    assert (small["total"], small["women"]) == (stats["total"], stats["women"]), (small, stats["total"])
-    print(
-        f"member_stats, the same {stats['total']:,}-member subtree: in the big database "
-        f"{big_seconds * 1000:.1f} ms, alone in its own database {small['seconds'] * 1000:.1f} ms, "
-        f"ratio {big_seconds / small['seconds']:.2f} (goal <= 2)"
-    )
+        if "l2_orm_nocover" in r:
+            line += (
+                f" | {r['l2_orm_nocover']:.1f}/{r['l2_small_nocover']:.1f}"
+                f" = {r['l2_orm_nocover'] / r['l2_small_nocover']:.2f}"
+            )
+        print(line)
 
 
 if __name__ == "__main__":
