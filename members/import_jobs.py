@@ -153,7 +153,7 @@ def confirm_import(*, actor: Any, dry_run: Job) -> Job:
     Only the uploader may confirm. Confirming again returns the import job already started.
     """
     with transaction.atomic():
-        job = Job.unscoped.select_for_update().select_related("org").get(pk=dry_run.pk)
+        job = Job.unscoped.select_for_update(of=("self",)).select_related("org").get(pk=dry_run.pk)
         if job.kind != DRY_RUN_KIND or job.created_by_id != getattr(actor, "pk", None) or job.org is None:
             raise OutOfScope(_("Import not found."))
         check_import_allowed(actor, job.org)
