@@ -36,6 +36,8 @@ def register(group_key: str, group_label: Any, order: int, *items: MenuItem) -> 
 
 
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
+    """The menu groups the user may use. The one active entry is the most specific whose URL the
+    current path starts with: /members/import/ is 导入党员, not also 党员名册 (/members/)."""
     user = request.user
     path = request.path
     menu: list[dict[str, Any]] = []
@@ -48,9 +50,12 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            entries.append(
-                {"label": item.label, "url": url, "active": path.startswith(url), "icon": item.icon}
-            )
+            entries.append({"label": item.label, "url": url, "active": False, "icon": item.icon})
         if entries:
-            menu.append({"label": group.label, "items": entries, "active": any(e["active"] for e in entries)})
+            menu.append({"label": group.label, "items": entries, "active": False})
+    matches = [e for group in menu for e in group["items"] if path.startswith(e["url"])]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
+    for group in menu:
+        group["active"] = any(e["active"] for e in group["items"])
     return menu
