@@ -246,6 +246,7 @@ def template_file(worker_page: Any, tmp_path: Path) -> Path:
     page = worker_page
     page.goto(reverse("members:member_import"))
     expect(page.locator("h2.page-title")).to_contain_text("导入党员")
+    expect(page.locator("li.nav-item.active")).to_have_text("导入党员")
     shot(page, "import_01_upload_form")
     path = download(page, page.get_by_role("link", name="下载导入模板"), tmp_path)
     assert path.suffix == ".xlsx"
