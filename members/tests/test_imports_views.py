@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from accounts.models import RoleAssignment
 from accounts.roles import Role
 from accounts.tests.factories import grant, user_with_role
+from core import jobs
 from core.importing.testing import xlsx_bytes
 from core.models import AuditBatch, AuditEntry, Job, JobStatus
 from members.import_jobs import DRY_RUN_KIND, cleanup_import_files
@@ -391,3 +392,29 @@ def test_cleanup_command_reports_and_clears_the_old_pending_folder(tree, setting
 
     assert (stored(old), stored(new)) == (False, True)
     assert out.getvalue() == "已删除 1 个导入文件。\n"
+
+
+def test_with_the_database_worker_the_job_page_waits_then_leads_to_the_dry_run(
+    client, tree, worker, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    data = xlsx_bytes([HEADER, *rows_for(tree.branch_a1, 2)])
+    started = post(
+        client,
+        reverse("members:member_import"),
+        {"org": tree.branch_a1.pk, "file": SimpleUploadedFile("党员.xlsx", data)},
+    )
+    job = dry_run_job()
+    dry_run_page = reverse("members:member_import_dry_run", args=[job.pk])
+
+    waiting = client.get(started["Location"])
+    early = client.get(dry_run_page)
+    jobs.execute(job.pk)  # what the worker's task does
+    done = client.get(started["Location"])
+
+    assert job.status == JobStatus.PENDING
+    assert f'data-poll="{reverse("core:job_status", args=[job.pk])}"' in waiting.content.decode()
+    assert (early.status_code, early["Location"]) == (302, started["Location"])
+    assert (done.status_code, done["Location"]) == (302, dry_run_page)
+    job.refresh_from_db()
+    assert (job.status, job.result["created"], Member.unscoped.count()) == (JobStatus.SUCCEEDED, 2, 0)
