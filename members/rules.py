@@ -16,6 +16,7 @@ plain, already-typed values (dates as ``datetime.date``) keyed by Member field n
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 from stdnum import numdb
 from stdnum.cn import ric
 
@@ -56,11 +58,15 @@ class IdCheck:
 
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# A number already in its compact form (what ric.compact would return unchanged).
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def id_check_character(first17: str) -> str:
     """GB 11643-1999: "10X98765432"[Σ aᵢ·wᵢ mod 11]."""
-    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("the check character is computed from 17 digits")
+    return "10X98765432"[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def convert_15_to_18(value: str) -> str:
@@ -99,7 +105,7 @@ def check_id_number(
     ``birth_date`` / ``gender``, when given, are cross-checked against the number (errors).
     """
     result = IdCheck()
-    number = ric.compact(str(value or ""))
+    number = value if isinstance(value, str) and _PLAIN_ID.fullmatch(value) else ric.compact(str(value or ""))
     if len(number) == 15 and number.isdigit():
         if not convert_15:
             result.errors.append(_("Old 15-digit ID number: convert it to 18 digits first."))
@@ -255,21 +261,41 @@ SURNAME_PINYIN: dict[str, list[str]] = {
     "都": ["du"],
     "大": ["da"],
 }
-_SURNAME_KEYS = sorted(SURNAME_PINYIN, key=len, reverse=True)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1024)  # name_pinyin and name_initials of the same name, one after the other
 def _syllables(name: str) -> tuple[str, ...]:
-    name = re.sub(r"[\s·•．.]", "", name)
+    name = _NAME_SEPARATORS.sub("", name)
     head: list[str] = []
     rest = name
-    for surname in _SURNAME_KEYS:
-        if name.startswith(surname):
+    for surname in (name[:2], name[:1]):
+        if surname in SURNAME_PINYIN:
             head = SURNAME_PINYIN[surname]
             rest = name[len(surname) :]
             break
-    tail = [s.lower() for s in lazy_pinyin(rest, style=Style.NORMAL, errors="ignore", v_to_u=False)]
+    tail = [_char_syllable(c) for c in rest]
+    if None in tail or _has_phrase(rest):  # pypinyin reads the characters in their words
+        tail = [s.lower() for s in lazy_pinyin(rest, style=Style.NORMAL, errors="ignore", v_to_u=False)]
     return tuple(s for s in [*head, *tail] if s and s.isascii() and s.isalnum())
+
+
+_NAME_SEPARATORS = re.compile(r"[\s·•．.]")
+
+
+def _has_phrase(text: str) -> bool:
+    """Whether pypinyin's phrase dictionary has a word inside ``text`` (which could change a
+    character's reading from the one it has alone)."""
+    size = len(text)
+    return any(text[i:j] in PHRASES_DICT for i in range(size - 1) for j in range(i + 2, size + 1))
+
+
+@lru_cache(maxsize=65536)  # more than the characters pypinyin knows
+def _char_syllable(char: str) -> str | None:
+    """A character's reading when it stands alone (pypinyin's default reading), without tone."""
+    if ord(char) not in PINYIN_DICT:
+        return None
+    syllables = lazy_pinyin(char, style=Style.NORMAL, errors="ignore", v_to_u=False)
+    return syllables[0].lower() if len(syllables) == 1 else None
 
 
 def name_pinyin(name: str) -> str:
@@ -332,6 +358,7 @@ _CHOICE_FIELDS: dict[str, Any] = {
     "added_how": AddedHow,
     "removed_how": RemovedHow,
 }
+_CHOICE_VALUES = {key: frozenset(choices.values) for key, choices in _CHOICE_FIELDS.items()}
 _CODE_FIELDS: dict[str, dict[str, str]] = {
     "ethnicity": ETHNICITIES,
     "education": EDUCATIONS,
@@ -410,9 +437,9 @@ def validate_member_data(
         error("birth_date", _("The birth date is required."))
 
     # coded fields
-    for key, choices in _CHOICE_FIELDS.items():
+    for key, values in _CHOICE_VALUES.items():
         value = data.get(key)
-        if value and value not in choices.values:
+        if value and value not in values:
             error(key, _("Unknown value %(value)s.") % {"value": value})
     for key, table in _CODE_FIELDS.items():
         value = data.get(key)

@@ -37,6 +37,9 @@ UPDATE = "update"
 UNCHANGED = "unchanged"
 
 ProgressCallback = Callable[..., None]
+# Parsed values remembered per column (a bounded memo: memory stays flat whatever the file).
+MEMO_SIZE = 1024
+_UNSEEN = object()
 
 
 @dataclass
@@ -93,6 +96,8 @@ class Importer:
         self.actor = actor
         self.org = org
         self._columns = {c.name: c for c in self.columns}
+        self._plan: list[tuple[str, int, Column, dict[Any, Any]]] = []
+        self._plan_for: HeaderMap | None = None
 
     # -- hooks ------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -211,21 +216,39 @@ class Importer:
 
     def _parse(self, number: int, cells: list[Any], header_map: HeaderMap, headers: dict[str, str]) -> Row:
         row = Row(number=number, values={}, headers=headers)
-        for name, column in self._columns.items():
-            index = header_map.positions.get(name)
-            if index is None:
-                continue
-            value = cells[index] if index < len(cells) else None
-            try:
-                parsed = column.parser(value)
-            except CellError as exc:
-                row.error(name, exc.message)
-                continue
-            if parsed is None and column.required:
+        values = row.values
+        width = len(cells)
+        for name, index, column, memo in self._parse_plan(header_map):
+            value = cells[index] if index < width else None
+            # Parsers are pure: a value seen before in the column gives the same result (coded
+            # columns hold a few distinct values). Keyed by type too: 1, 1.0 and True differ.
+            key = (value.__class__, value)
+            parsed = memo.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                try:
+                    parsed = column.parser(value)
+                except CellError as exc:
+                    parsed = exc
+                if len(memo) < MEMO_SIZE:
+                    memo[key] = parsed
+            if parsed.__class__ is CellError:
+                row.error(name, parsed.message)
+            elif parsed is None and column.required:
                 row.error(name, _("Required; the cell is empty."))
-                continue
-            row.values[name] = parsed
+            else:
+                values[name] = parsed
         return row
+
+    def _parse_plan(self, header_map: HeaderMap) -> list[tuple[str, int, Column, dict[Any, Any]]]:
+        """(name, index in the row, column, memo of parsed values) of the columns in the file."""
+        if self._plan_for is not header_map:
+            self._plan = [
+                (name, header_map.positions[name], column, {})
+                for name, column in self._columns.items()
+                if name in header_map.positions
+            ]
+            self._plan_for = header_map
+        return self._plan
 
     # -- files for the user -----------------------------------------------------------------------
     def write_marked(self, source: Source, result: ImportResult, target: str | IO[bytes]) -> None:

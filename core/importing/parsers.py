@@ -30,6 +30,7 @@ _DATE_PATTERNS = (
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def is_blank(value: Any) -> bool:
@@ -38,8 +39,13 @@ def is_blank(value: Any) -> bool:
 
 def clean_text(value: Any) -> str:
     """Full-width letters and digits to half-width, no surrounding or inner line breaks."""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    return re.sub(r"\s*[\r\n]+\s*", " ", text)
+    text = str(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip()
+    if "\n" in text or "\r" in text:
+        text = _LINE_BREAKS.sub(" ", text)
+    return text
 
 
 def parse_text(value: Any) -> str | None:
@@ -96,6 +102,11 @@ def _from_serial(serial: float, original: Any) -> dt.date:
 
 def parse_date(value: Any) -> dt.date | None:
     """2021-07-01, 2021/7/1, 2021.7.1, 20210701, 2021年7月1日, Excel dates and serial numbers."""
+    if value.__class__ is str and len(value) == 10 and value[4] == value[7] == "-" and value.isascii():
+        try:  # the common case, 2021-07-01, without the general patterns
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass  # the general path below gives the message
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):

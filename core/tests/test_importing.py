@@ -452,6 +452,19 @@ def test_one_bad_row_among_good_ones_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_a_value_seen_before_parses_the_same_and_is_reported_on_every_row():
+    rows = [["标题", "总数"], ["a", 5], ["b", True], ["c", 5], ["d", True], ["e", "5"], ["f", 1], ["g", "x"]]
+    result = run(xlsx_bytes(rows), dry_run=True)
+    # True, 1 and 1.0 are equal in Python but not the same cell: True is 是, not a number.
+    assert [(p.row, p.column, p.message) for p in result.errors] == [
+        (3, "总数", "不是整数"),
+        (5, "总数", "不是整数"),
+        (8, "总数", "不是整数"),
+    ]
+    assert result.created == 4
+
+
+@pytest.mark.django_db
 def test_duplicate_keys_in_the_file_are_errors_naming_the_first_row():
     before = counts()
     result = run(xlsx_bytes([["标题"], ["a"], ["b"], ["c"], ["a"]]))

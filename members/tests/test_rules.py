@@ -169,6 +169,12 @@ def test_birth_date_range_for_age():
         ("万俟卓", "moqizhuo", "mqz"),
         ("长孙无忌", "zhangsunwuji", "zswj"),
         ("古丽·买买提", "gulimaimaiti", "glmmt"),
+        # Characters read in their word, not alone (行 alone is xing; 银行 is yinhang).
+        ("李银行", "liyinhang", "lyh"),
+        ("王长大", "wangzhangda", "wzd"),
+        ("陈重庆", "chenchongqing", "ccq"),
+        ("刘华", "liuhua", "lh"),
+        ("吕绿", "lvlv", "ll"),
     ],
 )
 def test_pinyin_with_surname_overrides(name, pinyin, initials):
