@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=zh-CN",  # the browser's own widgets (file picker, date box) in Chinese, as in the offices
 ]
 FAILURES_DIR = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
 TIMEOUT_MS = 15_000
