@@ -5,7 +5,6 @@ Keys come from settings (the environment in production; dev keys generated under
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from functools import lru_cache
 
@@ -42,7 +41,12 @@ def blind_index(value: str) -> str | None:
     key = settings.BLIND_INDEX_KEY
     if not key:
         raise RuntimeError("BLIND_INDEX_KEY is not configured")
-    return hmac.new(key.encode(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_encoded(key), value.strip().upper().encode(), "sha256").hex()
+
+
+@lru_cache(maxsize=4)
+def _encoded(key: str) -> bytes:
+    return key.encode()
 
 
 def mask(value: str, keep_start: int, keep_end: int, fill: str = "*") -> str:

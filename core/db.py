@@ -21,6 +21,7 @@ raises as from any query. No signals are sent (the project has none).
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -68,6 +69,9 @@ class BulkInserter:
         self.attnames = [f.attname for f in self._fields]
         self._defaults = [self._default(f) for f in self._fields]
         self._required = [i for i, default in enumerate(self._defaults) if default is _MISSING]
+        self._default_row = dict(zip(self.attnames, self._defaults, strict=True))
+        pick = operator.itemgetter(*self.attnames)
+        self._pick = pick if len(self.attnames) > 1 else lambda row: (pick(row),)
         self._adapters: list[tuple[int, Callable[[Any], Any]]] = [
             (i, adapt) for i, f in enumerate(self._fields) if (adapt := self._adapter(f)) is not None
         ]
@@ -96,7 +100,7 @@ class BulkInserter:
         return lambda value: adapted_now if value is now else field.get_db_prep_save(value, connection)
 
     def _values(self, row: Mapping[str, Any]) -> list[Any]:
-        values = [row.get(name, default) for name, default in zip(self.attnames, self._defaults, strict=True)]
+        values = list(self._pick({**self._default_row, **row}))
         for i, adapt in self._adapters:
             values[i] = adapt(values[i])
         return values

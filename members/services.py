@@ -118,14 +118,14 @@ def prepare_member_fields(data: Mapping[str, Any], *, id_check: IdCheck | None =
     """
     fields: dict[str, Any] = {}
     for key, value in data.items():
-        if key in PERSONAL_FIELDS or key not in EDITABLE_FIELDS:
+        if key not in _PLAIN_FIELDS:
             continue
-        if value is None and key in _TEXT_FIELDS:
-            value = ""
         if key == "party_group" and not (value is None or isinstance(value, OrgUnit)):
             fields["party_group_id"] = value or None
-            continue
-        fields[key] = value.strip() if isinstance(value, str) else value
+        elif value is None:
+            fields[key] = "" if key in _TEXT_FIELDS else None
+        else:
+            fields[key] = value.strip() if isinstance(value, str) else value
     if "name" in fields:
         fields["name_pinyin"] = name_pinyin(fields["name"])
         fields["name_initials"] = name_initials(fields["name"])
@@ -153,6 +153,7 @@ def prepare_member_fields(data: Mapping[str, Any], *, id_check: IdCheck | None =
     return fields
 
 
+_PLAIN_FIELDS = frozenset(EDITABLE_FIELDS) - frozenset(PERSONAL_FIELDS)
 _TEXT_FIELDS = frozenset(
     f.name
     for f in Member._meta.concrete_fields
