@@ -16,9 +16,13 @@ sees every problem, but nothing more is written, and at the end any error rolls 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
+import hashlib
+import heapq
 import itertools
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
@@ -170,7 +174,7 @@ class Importer:
     ) -> None:
         self.prepare()
         headers = {c.name: c.header for c in self.columns} | header_map.headers
-        seen: dict[Any, int] = {}
+        seen = SeenKeys()
         batch = None
         done = 0
         with _young_collections_only():
@@ -189,7 +193,7 @@ class Importer:
         chunk: list[tuple[int, list[Any]]],
         header_map: HeaderMap,
         headers: dict[str, str],
-        seen: dict[Any, int],
+        seen: SeenKeys,
         result: ImportResult,
         batch: Any,
         *,
@@ -201,12 +205,13 @@ class Importer:
             self.validate_row(row)
             row.key = self.key_of(row)
             if row.key is not None and not row.bad(self.key):
-                first = seen.setdefault(row.key, row.number)
+                first = seen.add(row.key, row.number)
                 if first != row.number:
                     row.error(
                         self.key,
                         _("Appears twice in the file: row %(first)s has the same value.") % {"first": first},
                     )
+        seen.settle()
         self.plan([r for r in batch_rows if not r.has_errors])
         for row in batch_rows:
             result.problems.extend(row.problems)
@@ -282,6 +287,60 @@ class Importer:
         build_template(
             self.columns, target, sheet_title=self.sheet_title or _("Data"), notes=list(self.notes)
         )
+
+
+class SeenKeys:
+    """The keys met so far in the file and the row of each, in about 20 bytes a key whatever its
+    size: a 16-byte digest (a collision is as likely as guessing a random 128-bit number) split in
+    two integers, kept in sorted arrays. Keys of the batch under way sit in a dict until
+    ``settle()`` adds them as a new sorted run; runs are merged so there are never more than
+    about log2(batches) of them (a log-structured merge)."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[array[int], array[int], array[int]]] = []
+        self._pending: dict[bytes, int] = {}
+
+    @staticmethod
+    def _digest(key: Any) -> bytes:
+        return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()  # keys: str, int, tuples
+
+    def add(self, key: Any, number: int) -> int:
+        """Remember ``key`` at row ``number`` unless seen before; the row it was first seen on."""
+        digest = self._digest(key)
+        first = self._pending.get(digest)
+        if first is not None:
+            return first
+        high, low = int.from_bytes(digest[:8], "big"), int.from_bytes(digest[8:], "big")
+        for highs, lows, numbers in self._runs:
+            i = bisect.bisect_left(highs, high)
+            while i < len(highs) and highs[i] == high:
+                if lows[i] == low:
+                    return numbers[i]
+                i += 1
+        self._pending[digest] = number
+        return number
+
+    def settle(self) -> None:
+        """Move the pending keys into a sorted run and merge runs of similar size."""
+        if not self._pending:
+            return
+        entries = sorted(
+            (int.from_bytes(d[:8], "big"), int.from_bytes(d[8:], "big"), n) for d, n in self._pending.items()
+        )
+        self._pending = {}
+        self._runs.append(_run(entries))
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            newer, older = self._runs.pop(), self._runs.pop()
+            self._runs.append(_run(heapq.merge(zip(*older, strict=True), zip(*newer, strict=True))))
+
+
+def _run(entries: Iterable[tuple[int, int, int]]) -> tuple[array[int], array[int], array[int]]:
+    highs, lows, numbers = array("Q"), array("Q"), array("Q")
+    for high, low, number in entries:
+        highs.append(high)
+        lows.append(low)
+        numbers.append(number)
+    return highs, lows, numbers
 
 
 @contextlib.contextmanager

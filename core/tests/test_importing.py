@@ -33,6 +33,7 @@ from core.importing import (
     parse_date,
     parse_text,
 )
+from core.importing.base import SeenKeys
 from core.importing.testing import (
     bomb_xlsx_bytes,
     csv_bytes,
@@ -547,3 +548,16 @@ def test_template_has_headers_notes_and_dropdowns(tmp_path, settings):
     assert [lists.cell(row=i, column=1).value for i in (1, 2, 81)] == ["地点", "地点000", "地点079"]
     assert notes["A1"].value == "说明第一行"
     assert [c.value for c in notes[3]] == ["列名", "必填", "填写说明", "示例"]
+
+
+def test_seen_keys_remember_the_first_row_of_every_key_across_batches():
+    seen = SeenKeys()
+    for batch in range(40):
+        rows = range(batch * 25, batch * 25 + 25)
+        assert [seen.add(f"k{n}", n + 2) for n in rows] == [n + 2 for n in rows]
+        assert seen.add(f"k{batch * 25}", 999_999) == batch * 25 + 2  # twice in the batch under way
+        seen.settle()
+
+    assert [seen.add(f"k{n}", 5_000 + n) for n in range(1000)] == [n + 2 for n in range(1000)]
+    assert seen.add("k1000", 7) == 7
+    assert seen.add(("k", 1), 8) == 8
