@@ -11,9 +11,12 @@ scratch database:
    phone, blind indexes, pinyin, bulk_create in batches, and the bulk audit (one batch record and one
    entry per row), all in one transaction.
 
-It prints rows/s of each, the ratio import/floor (goal: ≥ 1/3), and the peak memory of the import
+It prints rows/s of each, the ratio import/floor (goal: ≥ 1/3), the CPU time behind each (this
+process, and on PostgreSQL the server backend's, read from /proc), and the peak memory of the import
 at two file sizes (``--small`` rows, default rows/10, and ``--rows``): the process's maximum RSS and
 the Python heap peak (tracemalloc, measured in a separate run because tracing slows Python down).
+The RSS includes python-calamine's copy of the whole sheet (it parses the worksheet before the first
+row comes out), which grows with the file up to IMPORT_MAX_ROWS; the Python heap does not.
 
     .venv/bin/python bench/import_members.py                            # SQLite files under /tmp
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/import_members.py
@@ -184,6 +187,40 @@ def setup_django(url: str) -> None:
 # -- the two measurements (child processes) ----------------------------------------------------------
 
 
+def server_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (same machine), 0 on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall time, this process's CPU time and the database server's CPU time of one measurement."""
+
+    def __enter__(self) -> Clock:
+        self.server = server_cpu()
+        self.cpu = time.process_time()
+        self.wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+        self.server = server_cpu() - self.server
+
+    def as_dict(self) -> dict[str, float]:
+        return {"seconds": self.wall, "cpu": self.cpu, "server_cpu": self.server}
+
+
 def floor(path: Path) -> dict[str, Any]:
     """Read with calamine and bulk-load the raw rows as text: the fastest a load of this file can be."""
     import python_calamine
@@ -192,9 +229,8 @@ def floor(path: Path) -> dict[str, Any]:
     with connection.cursor() as cursor:
         columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
         cursor.execute(f"CREATE TABLE bench_scratch ({columns})")
-    started = time.perf_counter()
     rows = 0
-    with transaction.atomic():
+    with Clock() as clock, transaction.atomic():
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         cells = book.get_sheet_by_index(0).iter_rows()
         next(cells)
@@ -216,7 +252,7 @@ def floor(path: Path) -> dict[str, Any]:
                 if batch:
                     cursor.executemany(f"INSERT INTO bench_scratch VALUES ({placeholders})", batch)
                     rows += len(batch)
-    return {"rows": rows, "seconds": time.perf_counter() - started}
+    return {"rows": rows, **clock.as_dict()}
 
 
 def full_import(path: Path, trace: bool) -> dict[str, Any]:
@@ -235,16 +271,15 @@ def full_import(path: Path, trace: bool) -> dict[str, Any]:
     )
     if trace:
         tracemalloc.start()
-    started = time.perf_counter()
-    result = MemberImporter(actor=None, org=branch).run(str(path))
-    seconds = time.perf_counter() - started
+    with Clock() as clock:
+        result = MemberImporter(actor=None, org=branch).run(str(path))
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     assert result.ok and result.applied, (result.refused, result.errors[:5])
     assert Member.unscoped.count() == result.created
     assert AuditEntry.unscoped.count() == result.created
     return {
         "rows": result.created,
-        "seconds": seconds,
+        **clock.as_dict(),
         "warnings": len(result.problems),
         "python_peak_mb": peak / 2**20 if peak is not None else None,
     }
@@ -306,6 +341,11 @@ def main() -> None:
         f"import (MemberImporter, full):      {full['rows']} rows in {full['seconds']:.2f} s = {import_rate:,.0f} rows/s"
     )
     print(f"ratio import/floor: {import_rate / floor_rate:.3f} (goal >= 0.333)")
+    print("CPU per row (this process + database server; the machine's load shows in wall time only):")
+    for label, run in (("floor", base), ("import", full)):
+        print(
+            f"  {label:<7} {run['cpu'] / run['rows'] * 1e6:6.0f} us + server {run['server_cpu'] / run['rows'] * 1e6:4.0f} us"
+        )
     print("peak memory of the import (max RSS of the process):")
     print(
         f"  {small:>7} rows: {small_run['max_rss_mb']:.0f} MiB   ({small_run['rows'] / small_run['seconds']:,.0f} rows/s)"
