@@ -20,9 +20,10 @@ raises as from any query. No signals are sent (the project has none).
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import connections, models, router
@@ -105,40 +106,56 @@ class BulkInserter:
             values[i] = adapt(values[i])
         return values
 
-    def _rows(self, rows: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
-        rows = list(rows)
-        if rows and not set(rows[0]) <= set(self.attnames):  # a misspelt key would silently be lost
-            raise ValueError(
-                f"{self.model.__name__} has no fields {sorted(set(rows[0]) - set(self.attnames))}"
-            )
-        prepared = [self._values(row) for row in rows]
-        for i in self._required:
-            if any(row[i] is _MISSING for row in prepared):
-                raise ValueError(f"{self.model.__name__}: no value nor default for {self.attnames[i]}")
-        return prepared
+    def _checked(self, rows: Iterable[Mapping[str, Any]]) -> Iterator[list[Any]]:
+        """The column values of each row, refusing a misspelt key (it would silently be lost) and a
+        missing value without a default."""
+        attnames = set(self.attnames)
+        for number, row in enumerate(rows):
+            if number == 0 and not set(row) <= attnames:
+                raise ValueError(f"{self.model.__name__} has no fields {sorted(set(row) - attnames)}")
+            values = self._values(row)
+            for i in self._required:
+                if values[i] is _MISSING:
+                    raise ValueError(f"{self.model.__name__}: no value nor default for {self.attnames[i]}")
+            yield values
 
     # -- writing ------------------------------------------------------------------------------------
-    def insert(self, rows: Iterable[Mapping[str, Any]], *, returning_ids: bool = False) -> list[int]:
-        """Insert the rows in one statement (COPY) or one executemany; the new pks if asked."""
-        values = self._rows(rows)
-        if not values:
+    def insert(
+        self, rows: Iterable[Mapping[str, Any]], *, returning_ids: bool = False, count: int | None = None
+    ) -> list[int]:
+        """Insert the rows with one COPY or one executemany; the new pks in row order if asked.
+
+        ``rows`` may be a generator. On PostgreSQL each row goes to the server as soon as it is
+        made, so the server stores rows while the caller computes the next ones; with
+        ``returning_ids`` give ``count`` (the pks are drawn before the first row is made). A bad
+        row past the first raises ValueError with the COPY under way: like any database error, it
+        leaves the caller's transaction to be rolled back.
+        """
+        if self.connection.vendor != "postgresql":
+            return self._executemany(list(self._checked(rows)), returning_ids)
+        if returning_ids and count is None:
+            rows = list(rows)
+            count = len(rows)
+        if count == 0:
             return []
-        if self.connection.vendor == "postgresql":
-            return self._copy(values, returning_ids)
-        return self._executemany(values, returning_ids)
+        checked = self._checked(rows)
+        first = next(checked, None)  # a misspelt key is refused before the COPY starts
+        if first is None:
+            return []
+        return self._copy(itertools.chain([first], checked), returning_ids, count or 0)
 
     def _quoted(self, names: Iterable[str]) -> str:
         quote = self.connection.ops.quote_name
         return ", ".join(quote(name) for name in names)
 
-    def _copy(self, values: list[list[Any]], returning_ids: bool) -> list[int]:
+    def _copy(self, values: Iterator[list[Any]], returning_ids: bool, count: int) -> list[int]:
         columns = [f.column for f in self._fields]
         ids: list[int] = []
         with self.connection.cursor() as cursor:
             if returning_ids:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [self.table, self.pk_column, len(values)],
+                    [self.table, self.pk_column, count],
                 )
                 ids = [pk for (pk,) in cursor.fetchall()]
                 columns = [self.pk_column, *columns]
@@ -155,6 +172,8 @@ class BulkInserter:
         return ids
 
     def _executemany(self, values: list[list[Any]], returning_ids: bool) -> list[int]:
+        if not values:
+            return []
         ops = self.connection.ops
         columns = [f.column for f in self._fields]
         placeholders = ", ".join(["%s"] * len(columns))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
@@ -480,17 +480,23 @@ class MemberImporter(Importer):
         actor_id = actor.pk if actor is not None else None
         new_rows = [row for row in rows if row.action == CREATE]
         records: list[dict[str, Any]] = []
-        for row in new_rows:
-            fields = prepare_member_fields(row.data["member"], id_check=row.data["id_check"])
-            for name in ("category", "status", "ethnicity", "gender"):
-                if not fields.get(name):
-                    fields.pop(name, None)  # the model's default
-            fields["org_id"] = row.data["org"].pk
-            fields["created_by_id"] = fields["updated_by_id"] = actor_id
-            records.append(fields)
+
+        def prepared() -> Iterator[dict[str, Any]]:
+            # Made one by one as the COPY sends them: the server stores a row while the next
+            # is encrypted.
+            for row in new_rows:
+                fields = prepare_member_fields(row.data["member"], id_check=row.data["id_check"])
+                for name in ("category", "status", "ethnicity", "gender"):
+                    if not fields.get(name):
+                        fields.pop(name, None)  # the model's default
+                fields["org_id"] = row.data["org"].pk
+                fields["created_by_id"] = fields["updated_by_id"] = actor_id
+                records.append(fields)
+                yield fields
+
         if self._inserter is None:
             self._inserter = BulkInserter(Member)
-        pks = self._inserter.insert(records, returning_ids=True)
+        pks = self._inserter.insert(prepared(), returning_ids=True, count=len(new_rows))
         changed: list[Member] = []
         update_fields: set[str] = set()
         for row in rows:

@@ -82,11 +82,14 @@ def test_a_misspelt_field_is_refused_before_anything_is_written():
     assert Job.unscoped.count() == 0
 
 
-def test_a_required_field_without_a_value_is_refused_before_anything_is_written():
+def test_a_required_field_without_a_value_is_refused_and_nothing_is_kept():
     content_type = ContentType.objects.get_for_model(Job)
     count = Permission.objects.count()
 
-    with pytest.raises(ValueError, match="no value nor default for content_type_id"):
+    with (
+        pytest.raises(ValueError, match="no value nor default for content_type_id"),
+        transaction.atomic(),
+    ):
         BulkInserter(Permission).insert(
             [
                 {"name": "x", "codename": "x", "content_type_id": content_type.pk},
@@ -95,3 +98,16 @@ def test_a_required_field_without_a_value_is_refused_before_anything_is_written(
         )
 
     assert Permission.objects.count() == count
+
+
+def test_rows_may_come_from_a_generator_with_their_count():
+    rows = ({"kind": "k", "title": str(i)} for i in range(3))
+
+    with transaction.atomic():
+        pks = BulkInserter(Job).insert(rows, returning_ids=True, count=3)
+
+    assert list(Job.unscoped.filter(pk__in=pks).order_by("pk").values_list("title", flat=True)) == [
+        "0",
+        "1",
+        "2",
+    ]
