@@ -325,7 +325,9 @@ class MemberImporter(Importer):
     columns = COLUMNS
     key = "id_number"
     model = Member
-    batch_size = 1000
+    # Measured: 2,000 rows a batch is ~5 % faster than 1,000 on PostgreSQL (Python heap 14 -> 21 MiB);
+    # 5,000 is faster again but holds 42 MiB of rows in flight.
+    batch_size = 2000
 
     def __init__(self, *, actor: Any, org: OrgUnit) -> None:
         super().__init__(actor=actor, org=org)
