@@ -104,6 +104,7 @@ class Importer:
         self._columns = {c.name: c for c in self.columns}
         self._plan: list[tuple[str, int, Column, dict[Any, Any]]] = []
         self._plan_for: HeaderMap | None = None
+        self._failed = False
 
     # -- hooks ------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -177,6 +178,7 @@ class Importer:
         seen = SeenKeys()
         batch = None
         done = 0
+        self._failed = False  # any row with an error so far (result.ok would count them all again)
         with _young_collections_only():
             while chunk := list(itertools.islice(rows, self.batch_size)):
                 batch = self._batch(chunk, header_map, headers, seen, result, batch, apply=apply)
@@ -216,6 +218,7 @@ class Importer:
         for row in batch_rows:
             result.problems.extend(row.problems)
             if row.has_errors:
+                self._failed = True
                 continue
             if row.action == CREATE:
                 result.created += 1
@@ -224,7 +227,7 @@ class Importer:
             else:
                 result.unchanged += 1
         result.rows += len(batch_rows)
-        if apply and result.ok:
+        if apply and not self._failed:
             ready = [r for r in batch_rows if r.action in (CREATE, UPDATE)]
             if ready:
                 batch = audit.record_bulk(
