@@ -1,6 +1,6 @@
 """Fast bulk insert of ready rows: PostgreSQL COPY, SQLite a prepared executemany.
 
-``BulkInserter(Model, fields)`` writes plain rows (mappings of attnames to Python values) without
+``BulkInserter(Model).insert(rows)`` writes plain rows (mappings of attnames to Python values) without
 building model instances or preparing each value through its field, which is most of the cost of
 ``bulk_create`` for wide rows. It runs on the caller's connection, so it stays inside the caller's
 transaction (all or nothing). What it does for the caller:
@@ -9,9 +9,9 @@ transaction (all or nothing). What it does for the caller:
   ``auto_now_add`` fields (created_at, updated_at, at) take the time the inserter was made;
 - values are adapted per column the way Django stores them: JSON as text (``json.dumps`` with the
   field's encoder), and on SQLite dates and datetimes as Django's text forms;
-- ``insert(rows, returning_ids=True)`` gives the new primary keys in row order: on PostgreSQL they
-  are drawn from the table's sequence before the COPY; on SQLite they are the consecutive rowids the
-  statement assigned (the connection holds the write lock for the whole executemany, so no other
+- ``insert(rows, returning_ids=True)`` gives the new primary keys (auto fields only) in row order:
+  on PostgreSQL they are drawn from the table's sequence before the COPY; on SQLite they are the
+  consecutive rowids the statement assigned (the connection holds the write lock for the whole executemany, so no other
   insert can interleave, and SQLite gives each new row the largest rowid plus one).
 
 Only fields with a database column are written; database constraints still apply and an error
@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 # Internal types stored as the Python value itself by both backends' drivers.
@@ -131,6 +132,8 @@ class BulkInserter:
         row past the first raises ValueError with the COPY under way: like any database error, it
         leaves the caller's transaction to be rolled back.
         """
+        if returning_ids and not isinstance(self.model._meta.pk, AutoFieldMixin):
+            raise ValueError(f"{self.model.__name__}: new pks can only be returned for an auto field")
         if self.connection.vendor != "postgresql":
             return self._executemany(list(self._checked(rows)), returning_ids)
         if returning_ids and count is None:

@@ -6,12 +6,17 @@ A domain importer declares its columns and key column and implements three hooks
   problems with ``row.error(column_name, message)`` / ``row.warn(...)``;
 - ``plan(rows)``: looks up the existing records of a whole batch at once (no query per row) and
   sets each row's ``action`` (CREATE, UPDATE, UNCHANGED), ``target`` and ``changes``;
-- ``apply(rows)``: writes the planned rows of a batch with bulk_create / bulk_update and returns the
-  audit rows (core.audit.BulkRow) for them.
+- ``apply(rows)``: writes the planned rows of a batch (bulk_create / bulk_update, or for large
+  imports core.db.BulkInserter) and returns the audit rows (core.audit.BulkRow) for them.
 
 ``run()`` streams the file: parse, check duplicate keys, validate, plan and (unless a dry run) apply
 each batch, all inside one transaction. Rows keep being checked after the first error so the user
 sees every problem, but nothing more is written, and at the end any error rolls everything back.
+
+Speed and memory (docs/performance.md, bench/import_members.py): each column's parser results are
+memoised per distinct cell value (bounded), the duplicate check keeps 24 bytes per key
+(``SeenKeys``), and the automatic garbage collector is paused for the pass, with the young
+generations collected after each batch, so the Python heap stays flat whatever the file's size.
 """
 
 from __future__ import annotations
@@ -293,7 +298,7 @@ class Importer:
 
 
 class SeenKeys:
-    """The keys met so far in the file and the row of each, in about 20 bytes a key whatever its
+    """The keys met so far in the file and the row of each, in 24 bytes a key whatever its
     size: a 16-byte digest (a collision is as likely as guessing a random 128-bit number) split in
     two integers, kept in sorted arrays. Keys of the batch under way sit in a dict until
     ``settle()`` adds them as a new sorted run; runs are merged so there are never more than

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -111,3 +112,10 @@ def test_rows_may_come_from_a_generator_with_their_count():
         "1",
         "2",
     ]
+
+
+def test_new_pks_are_only_returned_for_an_auto_primary_key():
+    with pytest.raises(ValueError, match="auto field"):
+        BulkInserter(Session).insert([{"session_key": "k", "session_data": "d"}], returning_ids=True)
+
+    assert Session.objects.count() == 0
