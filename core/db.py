@@ -26,7 +26,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -183,7 +183,9 @@ class BulkInserter:
         statement = (
             f"INSERT INTO {ops.quote_name(self.table)} ({self._quoted(columns)}) VALUES ({placeholders})"
         )
-        with self.connection.cursor() as cursor:
+        # In a transaction (a savepoint inside the caller's): the write lock is held from the first
+        # row to the last, so the rowids are consecutive even outside an atomic block.
+        with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
             cursor.executemany(statement, values)
             if not returning_ids:
                 return []
