@@ -27,6 +27,7 @@ from core.importing.testing import (
 from core.models import AuditBatch, AuditEntry
 from members.importers import MemberImporter, import_members
 from members.models import Member
+from members.services import create_member, member_data, personal_values
 from members.tests.factories import MemberFactory, make_id_number
 from orgs.tests.factories import make_tree
 
@@ -353,6 +354,31 @@ def test_import_creates_members_with_one_audit_batch(tree):
         "full",
         False,
         "worker",
+    )
+
+
+def test_an_imported_member_is_stored_as_the_create_service_stores_it(tree):
+    user = user_with_role(Role.PARTY_WORKER, tree.street)
+    row = person(
+        7, tree.branch_a1.code, 是否流动党员="是", 是否离退休="是", 人员类别="预备党员", 转为正式党员日期=""
+    )
+    run(sheet([row]), tree.branch_a1, actor=user)
+    imported = Member.unscoped.get()
+    data = member_data(imported)
+    Member.unscoped.all().delete()
+
+    created = create_member(actor=user, org=tree.branch_a1, **data)
+
+    created.refresh_from_db()
+    skip = {"id", "created_at", "updated_at", "id_number_encrypted", "phone_encrypted"}
+    fields = [f.attname for f in Member._meta.concrete_fields if f.attname not in skip]
+    assert {f: getattr(imported, f) for f in fields} == {f: getattr(created, f) for f in fields}
+    assert personal_values(imported) == personal_values(created)
+    assert (imported.is_mobile, imported.is_retired, imported.category, imported.confirmed_on) == (
+        True,
+        True,
+        "probationary",
+        None,
     )
 
 
