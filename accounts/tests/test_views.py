@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
-from accounts.tests.factories import SuperUserFactory, grant, user_with_role
+from accounts.tests.factories import SuperUserFactory, UserFactory, grant, user_with_role
 from core.models import AuditEntry
 from orgs.tests.factories import make_tree
 
@@ -220,9 +220,20 @@ def test_remove_role_outside_subtree_is_404(admin_client, tree):
 
 def test_superuser_sees_everyone(client, tree):
     outside = user_with_role(Role.PARTY_WORKER, tree.other_branch)
-    client.force_login(SuperUserFactory())
+    inside = user_with_role(Role.PARTY_WORKER, tree.branch_a1)
+    without_role = UserFactory(username="no_role")
+    client.force_login(SuperUserFactory(username="root"))
 
-    assert client.get(reverse("accounts:user_detail", args=[outside.pk])).status_code == 200
+    listed = client.get(reverse("accounts:user_list"))
+    detail = client.get(reverse("accounts:user_detail", args=[outside.pk]))
+
+    assert {u.username for u in listed.context["page_obj"]} == {
+        outside.username,
+        inside.username,
+        without_role.username,
+        "root",
+    }
+    assert (detail.status_code, detail.context["object"]) == (200, outside)
 
 
 def test_system_menu_for_admins_only(client, tree, admin):

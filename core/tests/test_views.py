@@ -114,7 +114,10 @@ def test_home_of_a_superuser_lists_the_roots():
 @pytest.mark.django_db
 def test_home_without_login_goes_to_login():
     response = Client().get(reverse("core:home"))
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('accounts:login')}?next={reverse('core:home')}",
+    )
 
 
 @pytest.mark.django_db
