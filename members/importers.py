@@ -1,13 +1,15 @@
 """The member import: the Chinese headers party workers already use, on the core import machinery.
 
 Headers (any order; synonyms accepted): 姓名, 性别, 民族, 公民身份号码, 出生日期, 学历, 人员类别,
-所在党组织 (org code or name, inside the target org's subtree), 加入党组织日期, 转为正式党员日期,
-工作岗位 / 职业, 手机号码, 是否流动党员, 是否离退休, 是否困难党员, and the other record fields.
+所在党组织 (org code or name, inside the target org's subtree), 党小组 (party group code, or name
+under the member's org), 加入党组织日期, 转为正式党员日期, 工作岗位 / 职业, 手机号码, 是否流动党员,
+是否离退休, 是否困难党员, and the other record fields.
 
 Re-importing a person updates the record found by the ID number's blind index and audits the changed
 fields only. A person registered in a different org is refused ("needs a relation transfer"), never
 moved. A column present in the file is authoritative: a blank cell clears the field; a column absent
-from the file leaves the field as it is.
+from the file leaves the field as it is. Except 党小组: a blank cell leaves the party group as it is
+(the group is usually kept in the system, not in the register).
 
 Validation is ``members.rules.validate_member_data`` and field preparation (encryption, blind index,
 pinyin) is ``members.services.prepare_member_fields``: the same path as the form and the API.
@@ -45,7 +47,7 @@ from core.importing import (
 )
 from core.models import AuditAction, Job
 from core.scope import user_can
-from orgs.choices import OrgStatus
+from orgs.choices import OrgKind, OrgStatus
 from orgs.models import OrgUnit
 
 from .choices import AddedHow, Category, Degree, Gender, MembershipStatus, Occupation
@@ -189,6 +191,13 @@ COLUMNS: tuple[Column, ...] = (
         note="党组织编码或全称，须在导入的党组织之内；不填则为导入的党组织。",
     ),
     Column(
+        "party_group",
+        "党小组",
+        synonyms=("所在党小组",),
+        width=16,
+        note="党小组编码，或所在党组织下的党小组名称；不填则不改变。",
+    ),
+    Column(
         "joined_on",
         "加入党组织日期",
         synonyms=("入党日期", "入党时间", "加入中国共产党日期"),
@@ -303,6 +312,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("added_on", "进入支部日期", parser=parse_date, width=12),
 )
 
+# Columns resolved to orgs of the tree rather than parsed into the member's data.
+ORG_COLUMNS = frozenset({"org", "party_group"})
 # Fields the import may write, besides the personal ones and ``org``.
 DATA_FIELDS = tuple(c.name for c in COLUMNS if c.name not in ("org",))
 # Member fields whose values are never shown in the audit (ciphertexts and their lookup parts).
@@ -311,6 +322,8 @@ HIDDEN_FIELDS = frozenset(
     | {"phone_encrypted", "phone_index", "phone_head", "phone_tail"}
 )
 BOOLEAN_FIELDS = frozenset(c.name for c in COLUMNS if c.parser is parse_bool)
+# Audit diffs name foreign keys by field name, as ``core.audit.snapshot`` does for the services.
+AUDIT_NAMES = {"party_group_id": "party_group"}
 
 
 def _json(value: Any) -> Any:
@@ -335,6 +348,8 @@ class MemberImporter(Importer):
         self.now = timezone.now()
         self._orgs_by_code: dict[str, OrgUnit] = {}
         self._orgs_by_name: dict[str, list[OrgUnit]] = {}
+        self._groups_by_code: dict[str, OrgUnit] = {}
+        self._groups_by_name: dict[tuple[int, str], list[OrgUnit]] = {}
         self._inserter: BulkInserter | None = None
 
     @property
@@ -360,12 +375,27 @@ class MemberImporter(Importer):
     def prepare(self) -> None:
         self._orgs_by_code = {}
         self._orgs_by_name = {}
+        self._groups_by_code = {}
+        self._groups_by_name = {}
+        by_path: dict[str, OrgUnit] = {}
+        groups: list[OrgUnit] = []
         for org in OrgUnit.unscoped.filter(path__startswith=self.org.path).only(
             "pk", "code", "name", "short_name", "path", "kind", "status"
         ):
+            by_path[org.path] = org
             self._orgs_by_code[org.code.upper()] = org
             for name in {org.name, org.short_name} - {""}:
                 self._orgs_by_name.setdefault(name, []).append(org)
+            if org.kind == OrgKind.PARTY_GROUP:
+                groups.append(org)
+        # The same query gives the party groups of the subtree, indexed by code and by (parent, name).
+        for group in groups:
+            self._groups_by_code[group.code.upper()] = group
+            parent = by_path.get(group.path[: -OrgUnit.steplen])
+            if parent is None:
+                continue  # the target org itself is a group: it has no parent inside the subtree
+            for name in {group.name, group.short_name} - {""}:
+                self._groups_by_name.setdefault((parent.pk, name), []).append(group)
 
     def _resolve_org(self, row: Row) -> OrgUnit | None:
         text = row.values.get("org")
@@ -394,8 +424,27 @@ class MemberImporter(Importer):
             return None
         return org
 
+    def _resolve_party_group(self, row: Row, org: OrgUnit) -> OrgUnit | None:
+        """The party group of the ``党小组`` cell: by code inside ``org``, else by name under ``org``."""
+        text = row.values["party_group"]
+        group = self._groups_by_code.get(text.upper())
+        if group is not None and group.path.startswith(org.path):
+            return group
+        matches = self._groups_by_name.get((org.pk, text), [])
+        if len(matches) > 1:
+            row.error("party_group", _("Several party groups have this name; write the group code instead."))
+            return None
+        if not matches:
+            row.error(
+                "party_group",
+                _("No party group with the code or name %(value)s in %(org)s.")
+                % {"value": text, "org": org.name},
+            )
+            return None
+        return matches[0]
+
     def validate_row(self, row: Row) -> None:
-        data = {k: v for k, v in row.values.items() if k != "org"}
+        data = {k: v for k, v in row.values.items() if k not in ORG_COLUMNS}
         for name in BOOLEAN_FIELDS & data.keys():
             data[name] = bool(data[name])
         if data.get("id_number"):
@@ -413,7 +462,11 @@ class MemberImporter(Importer):
             elif not row.bad(problem.field):
                 row.warn(problem.field, problem.message)
         row.data["member"] = data
-        row.data["org"] = self._resolve_org(row)
+        org = row.data["org"] = self._resolve_org(row)
+        if org is not None and row.values.get("party_group") is not None:
+            group = self._resolve_party_group(row, org)
+            if group is not None:
+                data["party_group"] = group.pk  # stored as party_group_id by prepare_member_fields
 
     def key_of(self, row: Row) -> Any:
         value = row.values.get("id_number")
@@ -464,7 +517,7 @@ class MemberImporter(Importer):
         if "ethnicity" in values and not values["ethnicity"]:
             values.pop("ethnicity")
         changes = {
-            name: [_json(getattr(member, name)), _json(value)]
+            AUDIT_NAMES.get(name, name): [_json(getattr(member, name)), _json(value)]
             for name, value in values.items()
             if getattr(member, name) != value
         }
