@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .forms import BootstrapMixin, DateInput
-from .models import AuditAction
+from .models import AuditAction, AuditEntry
 
 BLANK: list[tuple[str, Any]] = [("", "---------")]
 
@@ -88,10 +88,15 @@ class AuditFilterForm(FilterForm):
 
 
 def object_type_choices() -> list[tuple[str, Any]]:
-    """Content types of the project's own apps (not Django's internals), labelled by verbose name."""
+    """Content types of the project's own apps (not Django's internals), labelled by verbose name.
+
+    The audit log's own models are never the object of an entry, so they are not offered either.
+    """
     hidden = {"admin", "auth", "contenttypes", "sessions", "django_tasks_database"}
+    audit_models = Q(app_label=AuditEntry._meta.app_label, model__in=["auditbatch", "auditentry"])
     choices = []
-    for ct in ContentType.objects.exclude(app_label__in=hidden).order_by("app_label", "model"):
+    types = ContentType.objects.exclude(app_label__in=hidden).exclude(audit_models)
+    for ct in types.order_by("app_label", "model"):
         model = ct.model_class()
         if model is not None:
             choices.append((str(ct.pk), model._meta.verbose_name))

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -241,3 +242,22 @@ def test_write_xlsx_types_and_header(tmp_path):
         ["甲", dt.datetime(2024, 7, 1), 3, "是"],
         [None, None, 2.5, "否"],
     ]
+
+
+@pytest.mark.django_db
+def test_audit_object_types_leave_out_the_audit_models_and_are_all_in_chinese():
+    make_tree()
+    client = logged_in_client(SuperUserFactory())
+
+    response = client.get(reverse("core:audit_list"))
+
+    choices = response.context["filter_form"].fields["object_type"].choices[1:]
+    audit_types = {
+        str(ct.pk)
+        for ct in ContentType.objects.filter(app_label="core", model__in=["auditbatch", "auditentry"])
+    }
+    assert len(audit_types) == 2
+    assert [pk for pk, _label in choices if pk in audit_types] == []
+    assert [
+        str(label) for _pk, label in choices if not any("\u4e00" <= c <= "\u9fff" for c in str(label))
+    ] == []
