@@ -69,6 +69,13 @@ class AuditBatch(models.Model):
     objects = ScopedManager()
     unscoped = UnscopedManager()
 
+    class Meta:
+        verbose_name = _("audit batch")
+        verbose_name_plural = _("audit batches")
+
+    def __str__(self) -> str:
+        return self.description
+
 
 class AuditEntry(models.Model):
     """Who did what to which object, in which org, with the before/after of changed fields."""
