@@ -1,7 +1,9 @@
 """/api/v1/members/: the member registry, scoped; the same filters, masking and validation as the pages.
 
-``GET /{id}?reveal=id_number`` (or ``phone``, or both comma-separated) returns the clear values to a
-user with ``view_personal``; every reveal is audited by members.services.reveal_personal.
+``POST /{id}/reveal`` with ``{"fields": ["id_number", "phone"]}`` returns the clear values to a user
+with ``view_personal``; every reveal is audited by members.services.reveal_personal. It is a POST, not
+a GET parameter, because it writes an audit entry: with the browser session a POST needs the CSRF
+token, so another site cannot make a logged-in user's browser record reveals.
 """
 
 from django.http import HttpRequest
@@ -10,12 +12,12 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from core.api import Id, error_responses, paged, request_user
-from core.exceptions import OutOfScope, ServiceError
+from core.exceptions import OutOfScope
 from orgs.models import OrgUnit
 
 from . import selectors, services
 from .models import Member
-from .schemas import MemberFilters, MemberIn, MemberOut, MemberPatch, service_fields
+from .schemas import MemberFilters, MemberIn, MemberOut, MemberPatch, RevealIn, service_fields
 
 router = Router(tags=["members"])
 
@@ -55,14 +57,21 @@ def create_member(request: HttpRequest, payload: MemberIn) -> Status:
     return Status(201, selectors.get_member(user, member.pk))
 
 
-@router.get("/{member_id}", response={200: MemberOut, **error_responses(403, 404)}, operation_id="get_member")
-def get_member(request: HttpRequest, member_id: Id, reveal: str = "") -> Member:
-    """One member; ``reveal=id_number,phone`` shows them in full (needs view_personal; audited)."""
+@router.get("/{member_id}", response={200: MemberOut, **error_responses(404)}, operation_id="get_member")
+def get_member(request: HttpRequest, member_id: Id) -> Member:
+    """One member, ID number and phone masked."""
+    return _visible(request, member_id)
+
+
+@router.post(
+    "/{member_id}/reveal",
+    response={200: MemberOut, **error_responses(400, 403, 404)},
+    operation_id="reveal_member",
+)
+def reveal_member(request: HttpRequest, member_id: Id, payload: RevealIn) -> Member:
+    """The member with the requested personal fields in full (needs view_personal; each one audited)."""
     member = _visible(request, member_id)
-    fields = [f for f in reveal.split(",") if f]
-    unknown = set(fields) - set(services.PERSONAL_FIELDS)
-    if unknown:
-        raise ServiceError(_("Only id_number and phone can be revealed."), field="reveal")
+    fields = list(dict.fromkeys(field.value for field in payload.fields))
     member.revealed = {  # type: ignore[attr-defined]
         field: services.reveal_personal(actor=request_user(request), member=member, field=field)
         for field in fields

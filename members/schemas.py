@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Annotated, Any
 
 from ninja import Field, Schema
@@ -179,3 +180,14 @@ class MemberFilters(Schema):
     age_min: int | None = Field(None, ge=0, le=150)
     age_max: int | None = Field(None, ge=0, le=150)
     org: Id | None = Field(None, description="Only this org and everything below it.")
+
+
+class PersonalField(enum.StrEnum):
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+
+
+class RevealIn(Schema):
+    """Which personal fields to show in full; each one shown is an audit entry."""
+
+    fields: list[PersonalField] = Field(..., min_length=1, max_length=2)

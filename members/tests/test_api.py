@@ -95,9 +95,16 @@ def test_list_filters_and_masks(tree, worker, zhang):
 def test_reveal_needs_view_personal_and_is_audited(tree, worker, zhang):
     secretary = make_user("branch_secretary", tree.street)
 
-    revealed = APIClient(worker).get(f"/api/v1/members/{zhang.pk}", {"reveal": "id_number,phone"})
-    refused = APIClient(secretary).get(f"/api/v1/members/{zhang.pk}", {"reveal": "id_number"})
+    plain = APIClient(worker).get(f"/api/v1/members/{zhang.pk}", {"reveal": "id_number,phone"})
+    revealed = APIClient(worker).send(
+        "post", f"/api/v1/members/{zhang.pk}/reveal", {"fields": ["id_number", "phone"]}
+    )
+    refused = APIClient(secretary).send(
+        "post", f"/api/v1/members/{zhang.pk}/reveal", {"fields": ["id_number"]}
+    )
 
+    assert plain.status_code == 200
+    assert (plain.json()["id_number"], plain.json()["phone"]) == ("360426********0071", "138****5678")
     assert revealed.status_code == 200
     assert (revealed.json()["id_number"], revealed.json()["phone"]) == ("360426199101010071", "13812345678")
     assert refused.status_code == 403
