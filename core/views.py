@@ -144,7 +144,7 @@ class ObjectListView(ObjectViewMixin, View):
             "title": self.get_title(),
             "table": table,
             "headers": table.headers(sort),
-            "rows": table.rows(page.object_list),
+            "rows": table.rows(self.prepare_page(list(page.object_list))),
             "page_obj": page,
             "paginator": paginator,
             "per_page": per_page,
@@ -160,6 +160,10 @@ class ObjectListView(ObjectViewMixin, View):
         return self.render(context)
 
     # -- hooks -------------------------------------------------------------------------------------
+    def prepare_page(self, objects: list[Any]) -> list[Any]:
+        """The page's rows before they are rendered: load what they show in bulk here, not per row."""
+        return objects
+
     def get_title(self) -> Any:
         return self.title or self.meta.verbose_name_plural
 
@@ -440,10 +444,42 @@ home = HomeView.as_view()
 HIDDEN_CHANGE_KEYS = frozenset({"path", "depth", "numchild"})
 
 
+def attach_related_names(entries: list[AuditEntry], user: Any) -> list[AuditEntry]:
+    """Look up, in one query per related model, the names of the objects the entries' foreign-key
+    changes point to (``org: [3, 7]`` shows the two org names), limited to what ``user`` may see.
+
+    Related models that are not scoped (no ``scope_field``) keep showing their id."""
+    wanted: dict[type, set[Any]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if model is None:
+            continue
+        for name, pair in (entry.changes or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not (field.many_to_one and hasattr(field.related_model, "scope_field")):
+                continue
+            values = pair if isinstance(pair, list) else [pair]
+            wanted.setdefault(field.related_model, set()).update(
+                v for v in values if isinstance(v, int) and not isinstance(v, bool)
+            )
+    names: dict[tuple[type, Any], str] = {}
+    for related, pks in wanted.items():
+        for obj in related.objects.for_user(user, "view").filter(pk__in=pks):
+            names[(related, obj.pk)] = str(obj)
+    for entry in entries:
+        entry.related_names = names  # type: ignore[attr-defined]
+    return entries
+
+
 def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """(field label, before, after) for each changed field; choice values by their label.
+    """(field label, before, after) for each changed field; choice values by their label, foreign
+    keys by the names ``attach_related_names`` loaded (else their id).
 
     Internal keys and fields empty on both sides (a creation's blank fields) are left out."""
+    related_names: dict[tuple[type, Any], str] = getattr(entry, "related_names", {})
     model = entry.content_type.model_class() if entry.content_type_id else None
     rows = []
     for name, pair in (entry.changes or {}).items():
@@ -462,6 +498,9 @@ def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
             choices = dict(getattr(field, "flatchoices", None) or [])
             before = choices.get(before, before)
             after = choices.get(after, after)
+            if field.many_to_one:
+                before = related_names.get((field.related_model, before), before)
+                after = related_names.get((field.related_model, after), after)
         rows.append((str(label), before, after))
     return rows
 
@@ -541,6 +580,9 @@ class AuditListView(ObjectListView):
         return AuditEntry.objects.for_user(self.request.user, action).select_related(
             "actor", "org", "content_type"
         )
+
+    def prepare_page(self, objects: list[Any]) -> list[Any]:
+        return attach_related_names(objects, self.request.user)
 
     def url_name(self, view: str) -> str:
         return f"core:audit_{view}"
