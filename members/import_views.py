@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import NotAllowed, OutOfScope
+from core.forms import BootstrapMixin
 from core.importing import ERROR, WARNING
 from core.models import Job
 from core.views import PER_PAGE_CHOICES, may
@@ -44,7 +45,7 @@ PROBLEMS_PER_PAGE = 100
 TEMPLATE_FILENAME = "党员信息导入模板.xlsx"
 
 
-class ImportForm(forms.Form):
+class ImportForm(BootstrapMixin, forms.Form):
     org = forms.ModelChoiceField(label=gettext_lazy("Import into"), queryset=OrgUnit.unscoped.none())
     file = forms.FileField(
         label=gettext_lazy("File"),
@@ -52,7 +53,7 @@ class ImportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         field = self.fields["org"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
