@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 from django.utils import timezone
+
+from . import services
 
 
 class AccountLocked(Exception):
@@ -43,17 +43,8 @@ class LockoutModelBackend(ModelBackend):
                 request.login_locked = True  # type: ignore[attr-defined]
             return None
         if password is not None and user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_logins or user.locked_until:
-                user_model._default_manager.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+            services.record_login_success(user=user)
             return user
-        failures = user.failed_logins + 1
-        update: dict[str, Any] = {"failed_logins": failures}
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            update = {
-                "failed_logins": 0,
-                "locked_until": timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES),
-            }
-            if request is not None:
-                request.login_locked = True  # type: ignore[attr-defined]
-        user_model._default_manager.filter(pk=user.pk).update(**update)
+        if services.record_login_failure(user=user) and request is not None:
+            request.login_locked = True  # type: ignore[attr-defined]
         return None

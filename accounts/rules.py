@@ -34,3 +34,8 @@ def temporary_password() -> str:
             and any(c.islower() for c in candidate)
         ):
             return candidate
+
+
+def lockout_due(failures: int, max_failures: int) -> bool:
+    """Whether ``failures`` consecutive failed logins lock the account (LOGIN_MAX_FAILURES, configurable)."""
+    return max_failures > 0 and failures >= max_failures

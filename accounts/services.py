@@ -6,11 +6,15 @@ org (the first org they manage users in), so the audit log stays scoped.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -233,3 +237,46 @@ def issue_token(*, actor: Any, user: User, description: str = "") -> tuple[ApiTo
         org=None,
     )
     return token, raw
+
+
+# -- login failures and lockout ---------------------------------------------------------------------
+
+
+def _home_org(user: User) -> OrgUnit | None:
+    """The topmost org the user holds a role in: where their security events are audited."""
+    assignment = RoleAssignment.unscoped.filter(user=user).select_related("org").order_by("org__path").first()
+    return assignment.org if assignment else None
+
+
+@transaction.atomic
+def record_login_failure(*, user: User) -> bool:
+    """Count one failed login; at LOGIN_MAX_FAILURES lock the account for LOGIN_LOCKOUT_MINUTES and
+    audit the lock. Returns whether the account is now locked."""
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not rules.lockout_due(user.failed_logins, settings.LOGIN_MAX_FAILURES):
+        return False
+    previous_lock = user.locked_until
+    user.failed_logins = 0
+    user.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    user.save(update_fields=["failed_logins", "locked_until"])
+    audit.record(
+        actor=None,
+        action=AuditAction.LOGIN,
+        obj=user,
+        changes={
+            "locked_until": [
+                previous_lock.isoformat() if previous_lock else None,
+                user.locked_until.isoformat(),
+            ]
+        },
+        org=_home_org(user),
+        message=f"locked after {settings.LOGIN_MAX_FAILURES} failed logins",
+    )
+    return True
+
+
+def record_login_success(*, user: User) -> None:
+    """A successful login clears the failure count and any expired lock."""
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)

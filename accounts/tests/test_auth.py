@@ -10,8 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
-from core.models import AuditEntry
+from accounts.roles import Role
+from accounts.rules import lockout_due
+from accounts.tests.factories import PASSWORD, UserFactory, grant, user_with_role
+from core.models import AuditAction, AuditEntry
+from orgs.tests.factories import make_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,31 @@ def test_temporary_password_forces_a_change_first(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_change")
     assert client.get(reverse("accounts:password_change")).status_code == 200
+
+
+def test_a_lockout_is_audited_in_the_users_org_and_seen_by_its_administrators(client, settings):
+
+    settings.LOGIN_MAX_FAILURES = 3
+    tree = make_tree()
+    user = UserFactory()
+    grant(user, Role.BRANCH_SECRETARY, tree.branch_a1)
+    community_admin = user_with_role(Role.ORG_DEPT_ADMIN, tree.community_a)
+    other_admin = user_with_role(Role.ORG_DEPT_ADMIN, tree.community_b)
+
+    for _ in range(2):
+        login(client, user.username, "wrong")
+    assert not AuditEntry.unscoped.filter(action=AuditAction.LOGIN).exists()
+    login(client, user.username, "wrong")
+
+    (entry,) = AuditEntry.unscoped.filter(action=AuditAction.LOGIN)
+    user.refresh_from_db()
+    assert (entry.object_id, entry.org_id, entry.actor_id) == (str(user.pk), tree.branch_a1.pk, None)
+    assert entry.changes == {"locked_until": [None, user.locked_until.isoformat()]}
+    assert list(AuditEntry.objects.for_user(community_admin, "view")) == [entry]
+    assert list(AuditEntry.objects.for_user(other_admin, "view")) == []
+
+
+def test_lockout_rule():
+
+    assert [lockout_due(n, 5) for n in (0, 4, 5, 6)] == [False, False, True, True]
+    assert lockout_due(100, 0) is False  # 0 turns the lockout off
