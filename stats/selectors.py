@@ -290,15 +290,16 @@ def member_stats(org: OrgUnit, as_of: dt.date) -> dict[str, Any]:
     return result
 
 
-def get_stats_org(*, user: Any, org_id: int | None) -> OrgUnit:
-    """The org whose statistics ``user`` asked for; by default the top org the user was granted.
+def get_stats_org(*, user: Any, org_id: int | None, action: str = "view") -> OrgUnit:
+    """The org whose statistics ``user`` asked to ``action``; by default the top org granted for it.
 
-    Raises ``OrgUnit.DoesNotExist`` when the org is missing or outside the user's scope (shown as 404).
+    Raises ``OrgUnit.DoesNotExist`` when the org is missing or outside the user's scope for
+    ``action`` (shown as 404): an export is scoped by "export", not by "view".
     """
-    scoped = OrgUnit.objects.for_user(user, "view")
+    scoped = OrgUnit.objects.for_user(user, action)
     if org_id is not None:
         return scoped.get(pk=org_id)
-    paths = user.get_scope_paths("view") if getattr(user, "is_authenticated", False) else []
+    paths = user.get_scope_paths(action) if getattr(user, "is_authenticated", False) else []
     if paths is None:  # superuser: the first root
         return scoped.filter(depth=1).order_by("path")[:1].get()
     return scoped.filter(path__in=paths[:1]).get()

@@ -43,10 +43,10 @@ def kpi_labels() -> dict[str, str]:
     }
 
 
-def _org(request: HttpRequest) -> OrgUnit:
+def _org(request: HttpRequest, action: str = "view") -> OrgUnit:
     value = request.GET.get("org", "")
     try:
-        return get_stats_org(user=request.user, org_id=int(value) if value.isdigit() else None)
+        return get_stats_org(user=request.user, org_id=int(value) if value.isdigit() else None, action=action)
     except OrgUnit.DoesNotExist:
         raise Http404(_("Organisation not found.")) from None
 
@@ -93,7 +93,7 @@ def member_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_dashboard_export(request: HttpRequest) -> HttpResponse:
     _require(request, "export")
-    org = _org(request)
+    org = _org(request, "export")
     as_of = _as_of(request)
     buffer = io.BytesIO()
     member_stats_workbook(buffer, member_stats(org, as_of), kpi_labels())

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.tests.factories import UserFactory, user_with_role
+from accounts.tests.factories import UserFactory, grant, user_with_role
 from stats.tests.factories import AS_OF, make_town
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +68,10 @@ def test_out_of_scope_org_is_404_and_no_grant_is_403(client):
 
 def test_anonymous_is_sent_to_login(client):
     response = client.get(DASHBOARD)
-    assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('accounts:login')}?next={DASHBOARD}",
+    )
 
 
 def test_export_is_a_real_xlsx_with_the_figures(client):
@@ -115,6 +117,17 @@ def test_export_needs_the_export_action(client):
     client.force_login(user_with_role(Role.MEMBER_SELF, town.town))
 
     assert client.get(EXPORT, {"org": town.town.pk}).status_code == 403
+
+
+def test_export_is_scoped_by_the_export_action_not_view(client):
+    town = make_town()
+    user = user_with_role(Role.PARTY_WORKER, town.community_b)
+    grant(user, Role.MEMBER_SELF, town.town)
+    client.force_login(user)
+
+    assert client.get(DASHBOARD, {"org": town.town.pk}).status_code == 200
+    assert client.get(EXPORT, {"org": town.town.pk}).status_code == 404
+    assert client.get(EXPORT, {"org": town.community_b.pk}).status_code == 200
 
 
 def test_org_health_page(client):
