@@ -474,6 +474,12 @@ def attach_related_names(entries: list[AuditEntry], user: Any) -> list[AuditEntr
     return entries
 
 
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
 def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """(field label, before, after) for each changed field; choice values by their label, foreign
     keys by the names ``attach_related_names`` loaded (else their id).
@@ -501,6 +507,7 @@ def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
             if field.many_to_one:
                 before = related_names.get((field.related_model, before), before)
                 after = related_names.get((field.related_model, after), after)
+        before, after = _yes_no(before), _yes_no(after)
         rows.append((str(label), before, after))
     return rows
 

@@ -18,8 +18,14 @@ from core.audit import history_for
 from core.exceptions import NotAllowed, OutOfScope
 from core.models import AuditAction, AuditEntry
 from core.scope import user_can
-from core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin, describe_changes
-from orgs.models import OrgUnit
+from core.views import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectViewMixin,
+    attach_related_names,
+    describe_changes,
+)
 
 from . import services
 from .codes import education_name, ethnicity_name
@@ -106,48 +112,34 @@ CODED_FIELDS = {
     "education": education_name,
     "fulltime_education": education_name,
 }
-ORG_FIELDS = ("org", "party_group")
 
 
 def _history_rows(
     history: list[AuditEntry], user: Any
 ) -> list[tuple[AuditEntry, list[tuple[str, Any, Any]]]]:
-    """Each entry with its readable changes; the orgs it names are looked up in one query."""
+    """Each entry with its readable changes; the orgs it names are looked up once for the page."""
     content_type = ContentType.objects.get_for_model(Member)
-    org_ids = {
-        value
-        for entry in history
-        for name in ORG_FIELDS
-        for value in ((entry.changes or {}).get(name) or [])
-        if isinstance(value, int) and not isinstance(value, bool)
-    }
-    org_names = dict(OrgUnit.objects.for_user(user, "view").filter(pk__in=org_ids).values_list("pk", "name"))
-    rows = []
     for entry in history:
         entry.content_type = content_type  # all of one member: no query per entry
-        rows.append((entry, _history_changes(entry, org_names)))
-    return rows
+    attach_related_names(history, user)
+    return [(entry, _history_changes(entry)) for entry in history]
 
 
-def _readable(name: str, value: Any, org_names: dict[int, str]) -> Any:
-    """A stored change value as the page shows it: yes/no, code names, org names."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
+def _readable(name: str, value: Any) -> Any:
+    """A stored code value as the page shows it (民族 01 → 汉族)."""
     if name in CODED_FIELDS and isinstance(value, str) and value:
         return CODED_FIELDS[name](value) or value
-    if name in ORG_FIELDS and isinstance(value, int):
-        return org_names.get(value, value)
     return value
 
 
-def _history_changes(entry: AuditEntry, org_names: dict[int, str]) -> list[tuple[str, Any, Any]]:
+def _history_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """Changed fields of an entry, readable; a reveal shows which personal field was seen in full."""
     if entry.action == AuditAction.VIEW_PERSONAL:
         field = (entry.changes or {}).get("field", "")
         return [(str(_("Viewed in full")), None, str(PERSONAL_LABELS.get(field, field)))]
     readable = copy.copy(entry)
     readable.changes = {
-        name: [_readable(name, value, org_names) for value in pair] if isinstance(pair, list) else pair
+        name: [_readable(name, value) for value in pair] if isinstance(pair, list) else pair
         for name, pair in (entry.changes or {}).items()
     }
     return [(str(PERSONAL_LABELS.get(label, label)), b, a) for label, b, a in describe_changes(readable)]

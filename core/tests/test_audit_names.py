@@ -63,3 +63,17 @@ def test_audit_list_page_shows_org_names():
 
     assert "东风社区第二党支部" in page
     assert "东风社区第一党支部" in page
+
+
+@pytest.mark.django_db
+def test_booleans_read_as_yes_and_no():
+    tree = make_tree()
+    entry = AuditEntry.unscoped.create(
+        action=AuditAction.UPDATE,
+        content_type=ContentType.objects.get_for_model(Member),
+        object_id="1",
+        org=tree.branch_a1,
+        changes={"is_mobile": [False, True]},
+    )
+
+    assert describe_changes(entry) == [("流动党员", "否", "是")]
