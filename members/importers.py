@@ -61,7 +61,7 @@ from .codes import (
 )
 from .models import Member
 from .rules import check_id_number, mask_id_number, mask_phone, normalize_phone, validate_member_data
-from .services import MEMBER_HOLDING_KINDS, prepare_member_fields
+from .services import MEMBER_HOLDING_KINDS, needs_transfer, prepare_member_fields
 
 # Labels in the file are the words party workers write (data, like the headers).
 GENDER_LABELS = {"男": Gender.MALE, "男性": Gender.MALE, "女": Gender.FEMALE, "女性": Gender.FEMALE}
@@ -484,17 +484,7 @@ class MemberImporter(Importer):
                 row.action = CREATE
                 continue
             if member.org_id != org.pk:
-                where = (
-                    member.org.name if user_can(self.actor, "view", member.org) else _("another organisation")
-                )
-                row.error(
-                    "id_number",
-                    _(
-                        "This person is already registered in %(org)s: this needs a relation transfer "
-                        "(需要办理组织关系转接)."
-                    )
-                    % {"org": where},
-                )
+                row.error("id_number", needs_transfer(self.actor, member.org).message)
                 continue
             row.target = member
             row.changes = self._changes(member, row)

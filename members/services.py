@@ -234,8 +234,16 @@ def _refuse_duplicate(actor: Any, index: str | None, exclude_pk: int | None, org
         raise ServiceError(
             _("This person is already registered in this organisation."), field="id_number", code="duplicate"
         )
-    where = other.org.name if user_can(actor, "view", other.org) else _("another organisation")
-    raise NeedsTransfer(
+    raise needs_transfer(actor, other.org)
+
+
+def needs_transfer(actor: Any, registered_in: OrgUnit) -> NeedsTransfer:
+    """The refusal for a person already registered in ``registered_in`` (named only when in scope).
+
+    Shared with the import, which reports it on the row instead of raising it.
+    """
+    where = registered_in.name if user_can(actor, "view", registered_in) else _("another organisation")
+    return NeedsTransfer(
         _("This person is already registered in %(org)s: this needs a relation transfer.") % {"org": where},
         field="id_number",
     )

@@ -414,7 +414,7 @@ def test_a_person_registered_in_another_org_needs_a_relation_transfer(tree):
     row = person(1, tree.branch_a1.code, 公民身份号码=existing_id(other))
     user = user_with_role(Role.PARTY_WORKER, tree.community_a)
     result = run(sheet([row]), tree.community_a, actor=user)
-    assert problems(result) == [(2, "公民身份号码", "此人已在 其他党组织 登记，需要办理组织关系转接。")]
+    assert problems(result) == [(2, "公民身份号码", "此人已在其他党组织登记，需要办理组织关系转接。")]
     assert counts() == before
     assert Member.unscoped.get().org == tree.branch_b1
 
