@@ -118,8 +118,13 @@ def test_subtree_admin_cannot_change_a_user_who_also_acts_elsewhere(tree, admin)
 
 def test_out_of_scope_user_is_not_found(tree, admin):
     user = user_with_role(Role.PARTY_WORKER, tree.community_b)
+    display_name = user.display_name
     with pytest.raises(OutOfScope):
         services.update_user(actor=admin, user=user, display_name="x")
+
+    user.refresh_from_db()
+    assert user.display_name == display_name != "x"
+    assert AuditEntry.unscoped.count() == 0
 
 
 def test_reset_password_unlocks_and_forces_change(tree, admin):

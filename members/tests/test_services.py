@@ -139,14 +139,24 @@ def test_duplicate_in_lowercase_is_the_same_person(tree, worker):
         org=tree.branch_b1, id_number="11010519491231002X", gender="F", birth_date=dt.date(1949, 12, 31)
     )
 
-    with pytest.raises(NeedsTransfer):
+    member = MemberFactory(org=tree.branch_a1)
+    before = Member.unscoped.values().get(pk=member.pk)
+    audit_count = AuditEntry.unscoped.count()
+
+    with pytest.raises(NeedsTransfer) as exc:
         update_member(
             actor=worker,
-            member=MemberFactory(org=tree.branch_a1),
+            member=member,
             id_number="11010519491231002x",
             gender="F",
             birth_date=dt.date(1949, 12, 31),
         )
+
+    assert exc.value.message == (
+        f"This person is already registered in {tree.branch_b1.name}: this needs a relation transfer."
+    )
+    assert Member.unscoped.values().get(pk=member.pk) == before
+    assert AuditEntry.unscoped.count() == audit_count
 
 
 def test_duplicate_in_same_org(tree, worker):
