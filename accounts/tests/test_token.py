@@ -58,13 +58,21 @@ def test_token_of_a_deactivated_user_stops_working(client):
     tree = make_tree()
     user = user_with_role(Role.PARTY_WORKER, tree.community_a, username="sync")
     raw = issue("sync")
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/orgs/", headers=headers).status_code == 200
     User.objects.filter(pk=user.pk).update(is_active=False)
 
-    assert client.get("/api/v1/orgs/", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    response = client.get("/api/v1/orgs/", headers=headers)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
 
 
 def test_openapi_needs_no_token(client):
-    assert client.get("/api/v1/openapi.json").status_code == 200
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    assert "/api/v1/orgs/" in response.json()["paths"]
 
 
 def test_unknown_user_is_an_error():

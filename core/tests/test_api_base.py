@@ -35,6 +35,7 @@ def test_openapi_documents_401_and_422_error_bodies_on_every_operation(client):
     schema = client.get("/api/v1/openapi.json").json()
 
     error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    assert "/api/v1/orgs/" in schema["paths"]
     for operations in schema["paths"].values():
         for operation in operations.values():
             for status in ("401", "422"):
@@ -50,8 +51,10 @@ def test_openapi_documents_401_and_422_error_bodies_on_every_operation(client):
 @pytest.mark.parametrize("bad", ["a\x00", "\x07", "\ud800"])
 @pytest.mark.parametrize("field", ["name", "note"])
 def test_text_refuses_control_characters_and_lone_surrogates(field, bad):
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(pydantic.ValidationError) as error:
         Sample(**{"name": "ok", field: bad})
+
+    assert [e["loc"] for e in error.value.errors()] == [(field,)]
 
 
 def test_length_limits_keep_their_own_messages():

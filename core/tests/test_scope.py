@@ -93,7 +93,7 @@ def test_action_specific_grants_per_subtree(tree):
 
 
 def test_unknown_action_is_an_error(tree):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="fly"):
         OrgUnit.objects.for_user(UserFactory(), "fly")
 
 
