@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -99,34 +100,46 @@ def test_logout_needs_post(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_idle_session_is_logged_out(client, settings):
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Pin the idle-timeout middleware's clock, so the boundary tests do not depend on test speed."""
+    now = int(time.time())
+    monkeypatch.setattr("accounts.middleware.time", SimpleNamespace(time=lambda: now))
+    return now
+
+
+def test_idle_session_is_logged_out(client, settings, monkeypatch):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 600
+    now = frozen_clock(monkeypatch)
     client.force_login(UserFactory())
     session = client.session
-    session["last_activity"] = int(time.time()) - 601
+    session["last_activity"] = now - 601
     session.save()
 
     response = client.get(reverse("core:home"))
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('accounts:login')}?next={reverse('core:home')}",
+    )
     assert "_auth_user_id" not in client.session
     follow = client.get(response["Location"])
     assert "会话已超时" in follow.content.decode()
 
 
-def test_active_session_within_the_timeout_stays(client, settings):
+def test_active_session_within_the_timeout_stays(client, settings, monkeypatch):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 600
+    now = frozen_clock(monkeypatch)
     user = UserFactory()
     client.force_login(user)
     session = client.session
-    session["last_activity"] = int(time.time()) - 599
+    session["last_activity"] = now - 600
     session.save()
 
     response = client.get(reverse("core:home"))
 
     assert response.status_code == 200
     assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.session["last_activity"] == now  # the activity slides the timeout
 
 
 def test_password_change(client):
