@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -475,6 +476,10 @@ class MemberImporter(Importer):
     def plan(self, rows: list[Row]) -> None:
         by_index = {crypto.blind_index(row.key): row for row in rows}
         existing = Member.unscoped.filter(id_number_index__in=list(by_index)).select_related("org")
+        if not transaction.get_autocommit():
+            # Applying: lock the rows as update_member does, or bulk_update (which writes every
+            # changed field of the batch to every changed row) could overwrite a concurrent edit.
+            existing = existing.select_for_update(of=("self",))
         found = {m.id_number_index: m for m in existing}
         for index, row in by_index.items():
             row.data["index"] = index
