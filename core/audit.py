@@ -175,6 +175,6 @@ def history_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
     ct = ContentType.objects.get_for_model(type(obj))
     return (
         AuditEntry.unscoped.filter(content_type=ct, object_id=str(obj.pk))
-        .select_related("actor", "org")
+        .select_related("actor", "org", "content_type")
         .order_by("at", "id")
     )
