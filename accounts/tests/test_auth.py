@@ -171,6 +171,7 @@ def test_password_change_with_wrong_old_password_changes_nothing(client):
     )
 
     assert response.status_code == 200
+    assert response.context["form"].errors == {"old_password": ["你的旧密码不正确。请重新输入。"]}
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     assert AuditEntry.unscoped.count() == 0

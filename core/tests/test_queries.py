@@ -16,12 +16,15 @@ def _two_queries() -> None:
 
 
 @pytest.mark.django_db
-def test_matching_baseline_passes(tmp_path):
+def test_matching_baseline_passes(tmp_path, monkeypatch):
+    monkeypatch.delenv("UPDATE_QUERY_COUNTS", raising=False)
     path = tmp_path / "query_counts.json"
     path.write_text(json.dumps({"t": 2}))
 
     with assert_query_baseline("t", path):
         _two_queries()
+
+    assert json.loads(path.read_text()) == {"t": 2}
 
 
 @pytest.mark.django_db
