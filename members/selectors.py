@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core import crypto
 
-from .codes import EDUCATION_PARTY_BAND, ETHNIC_GROUP_CODES, HAN
+from .codes import EDUCATION_PARTY_BAND, ETHNIC_GROUP_CODES, is_ethnic_minority
 from .models import Member
 from .rules import birth_date_range_for_age, check_id_number, normalize_phone
 
@@ -30,7 +30,8 @@ FLAGS = (
     "is_pocket",
     "is_reported_to_community",
 )
-MINORITY_CODES = tuple(sorted(ETHNIC_GROUP_CODES - {HAN}))
+#: the ethnicity codes party statistics count as minorities (the member filter and the stats share it)
+MINORITY_CODES = tuple(sorted(code for code in ETHNIC_GROUP_CODES if is_ethnic_minority(code)))
 
 
 @dataclass

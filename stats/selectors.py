@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from members import codes
 from members.choices import COUNTED_STATUSES, Category, Gender, Occupation
 from members.models import Member
+from members.selectors import MINORITY_CODES
 from orgs.choices import OrgStatus
 from orgs.models import OrgUnit
 
@@ -33,7 +34,6 @@ from . import rules
 UNKNOWN = "unknown"
 FLAG_FIELDS = ("women", "ethnic_minority", "under_35", "mobile", "retired", "hardship", "lost_contact")
 COUNT_FIELDS = ("total", "full", "probationary", *FLAG_FIELDS)
-MINORITY_CODES = sorted(code for code in codes.ETHNICITIES if codes.is_ethnic_minority(code))
 
 
 # -- who counts ----------------------------------------------------------------------------------
