@@ -567,7 +567,9 @@ class MemberImporter(Importer):
                 changed, sorted(update_fields | {"updated_by", "updated_at"}), batch_size=self.batch_size
             )
         for pk, fields, row in zip(pks, records, new_rows, strict=True):
-            yield audit.BulkRow(pk, fields["name"], AuditAction.CREATE, self._created(row), fields["org_id"])
+            yield audit.BulkRow(
+                pk, fields["name"], AuditAction.CREATE, self._created(row, fields), fields["org_id"]
+            )
         for row in rows:
             if row.action == UPDATE:
                 yield audit.BulkRow(
@@ -575,8 +577,11 @@ class MemberImporter(Importer):
                 )
 
     @staticmethod
-    def _created(row: Row) -> dict[str, list[Any]]:
-        """The imported values of a new member (personal ones masked), compact: no empty values."""
+    def _created(row: Row, fields: dict[str, Any]) -> dict[str, list[Any]]:
+        """The imported values of a new member (personal ones masked), compact: no empty values.
+
+        ``fields``: the stored values, for the birth date and gender derived from the ID number.
+        """
         changes: dict[str, list[Any]] = {}
         for name, value in row.data["member"].items():
             if value in (None, "", False):
@@ -586,6 +591,9 @@ class MemberImporter(Importer):
             elif name == "phone":
                 value = mask_phone(normalize_phone(value))
             changes[name] = [None, _json(value)]
+        for name in ("birth_date", "gender"):
+            if name not in changes and fields.get(name):
+                changes[name] = [None, _json(fields[name])]
         changes["org"] = [None, row.data["org"].pk]
         return changes
 

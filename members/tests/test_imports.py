@@ -408,6 +408,24 @@ def test_reimport_updates_by_id_number_and_audits_only_changed_fields(tree):
     assert (member.in_hardship, crypto.decrypt(member.phone_encrypted)) == (True, "13900000000")
 
 
+def test_the_create_audit_names_the_birth_date_and_gender_derived_from_the_id_number(tree):
+    born = dt.date(1980, 5, 17)
+    number = make_id_number(born, 3)
+    header = ["姓名", "公民身份号码"]
+    result = run(sheet([["党员3", number]], header=header), tree.branch_a1)
+    assert (result.ok, result.created) == (True, 1)
+    member = Member.unscoped.get()
+    assert (member.birth_date, member.gender) == (born, "M")
+    entry = AuditEntry.unscoped.get(object_id=str(member.pk))
+    assert entry.changes == {
+        "name": [None, "党员3"],
+        "id_number": [None, number[:6] + "********" + number[-4:]],
+        "birth_date": [None, "1980-05-17"],
+        "gender": [None, "M"],
+        "org": [None, tree.branch_a1.pk],
+    }
+
+
 def test_a_person_registered_in_another_org_needs_a_relation_transfer(tree):
     other = MemberFactory(org=tree.branch_b1)
     before = counts()
