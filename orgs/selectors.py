@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
+from core.scope import user_paths
+
 from .models import OrgUnit, OrgUnitQuerySet
 
 
@@ -53,6 +55,13 @@ def list_orgs(
 def get_org(*, user: Any, pk: int, action: str = "view") -> OrgUnit:
     """One org in ``user``'s scope; raises ``OrgUnit.DoesNotExist`` when missing or out of scope."""
     return with_parent_id(OrgUnit.objects.for_user(user, action)).get(pk=pk)
+
+
+def list_top_orgs(*, user: Any, action: str = "view") -> OrgUnitQuerySet:
+    """The orgs at the top of ``user``'s scope for ``action``: the granted ones (superusers: the roots)."""
+    orgs = OrgUnit.objects.for_user(user, action)
+    paths = user_paths(user, action)
+    return orgs.filter(depth=1) if paths is None else orgs.filter(path__in=paths)
 
 
 def list_children(*, user: Any, org: OrgUnit) -> QuerySet[OrgUnit]:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import history_for
-from core.scope import user_can, user_paths
+from core.scope import user_can
 from core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -31,6 +31,7 @@ from . import services
 from .filtersets import OrgUnitFilterForm
 from .forms import OrgDissolveForm, OrgMoveForm, OrgUnitForm
 from .models import OrgUnit
+from .selectors import list_top_orgs
 from .tables import OrgUnitTable
 
 TREE_CHILDREN_LIMIT = 500
@@ -245,9 +246,7 @@ def tree_children(request: HttpRequest) -> JsonResponse:
         )
         return JsonResponse({"nodes": nodes, "truncated": truncated})
 
-    paths = user_paths(request.user, "view")
-    roots = orgs.filter(depth=1) if paths is None else orgs.filter(path__in=paths)
-    root_rows = list(roots.order_by("path")[: TREE_CHILDREN_LIMIT + 1])
+    root_rows = list(list_top_orgs(user=request.user).order_by("path")[: TREE_CHILDREN_LIMIT + 1])
     payload: dict[str, Any] = {
         "nodes": [node_json(org) for org in root_rows[:TREE_CHILDREN_LIMIT]],
         "truncated": len(root_rows) > TREE_CHILDREN_LIMIT,

@@ -28,6 +28,7 @@ from members.models import Member
 from members.selectors import MINORITY_CODES
 from orgs.choices import OrgStatus
 from orgs.models import OrgUnit
+from orgs.selectors import list_top_orgs
 
 from . import rules
 
@@ -296,10 +297,6 @@ def get_stats_org(*, user: Any, org_id: int | None, action: str = "view") -> Org
     Raises ``OrgUnit.DoesNotExist`` when the org is missing or outside the user's scope for
     ``action`` (shown as 404): an export is scoped by "export", not by "view".
     """
-    scoped = OrgUnit.objects.for_user(user, action)
     if org_id is not None:
-        return scoped.get(pk=org_id)
-    paths = user.get_scope_paths(action) if getattr(user, "is_authenticated", False) else []
-    if paths is None:  # superuser: the first root
-        return scoped.filter(depth=1).order_by("path")[:1].get()
-    return scoped.filter(path__in=paths[:1]).get()
+        return OrgUnit.objects.for_user(user, action).get(pk=org_id)
+    return list_top_orgs(user=user, action=action).order_by("path")[:1].get()
