@@ -62,7 +62,7 @@ from .codes import (
 )
 from .models import Member
 from .rules import check_id_number, mask_id_number, mask_phone, normalize_phone, validate_member_data
-from .services import MEMBER_HOLDING_KINDS, needs_transfer, prepare_member_fields
+from .services import EDITABLE_FIELDS, MEMBER_HOLDING_KINDS, needs_transfer, prepare_member_fields
 
 # Labels in the file are the words party workers write (data, like the headers).
 GENDER_LABELS = {"男": Gender.MALE, "男性": Gender.MALE, "女": Gender.FEMALE, "女性": Gender.FEMALE}
@@ -491,9 +491,26 @@ class MemberImporter(Importer):
             if member.org_id != org.pk:
                 row.error("id_number", needs_transfer(self.actor, member.org).message)
                 continue
+            if not self._valid_with_stored(member, row):
+                continue
             row.target = member
             row.changes = self._changes(member, row)
             row.action = UPDATE if row.changes else UNCHANGED
+
+    def _valid_with_stored(self, member: Member, row: Row) -> bool:
+        """The cross-field rules over the stored record with the file's columns applied, as
+        ``update_member`` validates the merged record: a column absent from the file keeps its
+        stored value, which a new date or category must agree with. Errors only (the row's own
+        warnings were given by ``validate_row``)."""
+        data = row.data["member"]
+        kept = {k: getattr(member, k) for k in EDITABLE_FIELDS if k not in data and k != "party_group"}
+        if not kept:
+            return True  # every field is in the file: validate_row checked the whole record
+        merged = {**kept, **data}
+        for problem in validate_member_data(merged, today=self.today, id_check=row.data["id_check"]):
+            if problem.is_error:
+                row.error(problem.field, problem.message)
+        return not row.has_errors
 
     def _changes(self, member: Member, row: Row) -> dict[str, list[Any]]:
         """{field: [old, new]} of the plain fields, and masked personal values, that would change."""

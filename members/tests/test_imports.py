@@ -426,6 +426,19 @@ def test_the_create_audit_names_the_birth_date_and_gender_derived_from_the_id_nu
     }
 
 
+def test_a_reimported_date_must_agree_with_the_stored_ones(tree):
+    member = MemberFactory(
+        org=tree.branch_a1, joined_on=dt.date(2001, 7, 1), confirmed_on=dt.date(2002, 7, 1)
+    )
+    before = counts()
+    header = ["姓名", "公民身份号码", "转为正式党员日期"]
+    result = run(sheet([[member.name, existing_id(member), "2000-01-01"]], header=header), tree.branch_a1)
+    assert problems(result) == [(2, "转为正式党员日期", "转正日期早于入党日期。")]
+    assert (result.applied, result.updated) == (False, 0)
+    assert counts() == before
+    assert Member.unscoped.get().confirmed_on == dt.date(2002, 7, 1)
+
+
 def test_a_person_registered_in_another_org_needs_a_relation_transfer(tree):
     other = MemberFactory(org=tree.branch_b1)
     before = counts()
