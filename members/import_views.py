@@ -28,7 +28,7 @@ from core.forms import BootstrapMixin
 from core.importing import ERROR, WARNING
 from core.models import Job
 from core.views import PER_PAGE_CHOICES, may
-from orgs.choices import OrgKind, OrgStatus
+from orgs.choices import OrgStatus
 from orgs.models import OrgUnit
 
 from .import_jobs import (
@@ -40,6 +40,7 @@ from .import_jobs import (
     start_dry_run,
 )
 from .importers import MemberImporter
+from .services import MEMBER_HOLDING_KINDS
 
 PROBLEMS_PER_PAGE = 100
 TEMPLATE_FILENAME = "党员信息导入模板.xlsx"
@@ -58,8 +59,7 @@ class ImportForm(BootstrapMixin, forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
             OrgUnit.objects.for_user(user, "import")
-            .filter(status=OrgStatus.ACTIVE)
-            .exclude(kind=OrgKind.PARTY_GROUP)
+            .filter(status=OrgStatus.ACTIVE, kind__in=MEMBER_HOLDING_KINDS)
             .only("pk", "name", "depth", "path")
         )
         field.label_from_instance = lambda org: "\u3000" * max(0, org.depth - 1) + org.name
