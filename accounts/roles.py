@@ -1,7 +1,8 @@
 """Roles and the actions each may take. Data, not code paths: one table decides every permission.
 
-Actions (core.scope.ACTIONS): view, add, change, delete, import, export, approve, and
-view_personal (see ID numbers and phones unmasked; every such view is audited).
+Actions (core.scope.ACTIONS): view, add, change, delete, import, export, approve,
+view_personal (see ID numbers and phones unmasked; every such view is audited) and view_audit
+(read the audit log of the subtree).
 """
 
 from __future__ import annotations
@@ -19,14 +20,28 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("read-only auditor")
 
 
+# Administrators may do everything in their subtree; a system administrator's subtree is the root.
+ADMIN_ACTIONS = frozenset(
+    {
+        "view",
+        "add",
+        "change",
+        "delete",
+        "import",
+        "export",
+        "approve",
+        "view_personal",
+        "view_audit",
+        "manage_users",
+    }
+)
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.SYSTEM_ADMIN: frozenset(
-        {"view", "add", "change", "delete", "import", "export", "approve", "view_personal", "manage_users"}
+    Role.SYSTEM_ADMIN: ADMIN_ACTIONS,
+    Role.ORG_DEPT_ADMIN: ADMIN_ACTIONS,
+    Role.PARTY_WORKER: frozenset(
+        {"view", "add", "change", "import", "export", "view_personal", "view_audit"}
     ),
-    Role.ORG_DEPT_ADMIN: frozenset(
-        {"view", "add", "change", "delete", "import", "export", "approve", "view_personal", "manage_users"}
-    ),
-    Role.PARTY_WORKER: frozenset({"view", "add", "change", "import", "export", "view_personal"}),
     Role.BRANCH_SECRETARY: frozenset({"view", "add", "change", "export", "approve"}),
     Role.MEMBER_SELF: frozenset({"view"}),
     Role.AUDITOR: frozenset({"view", "export", "view_audit"}),

@@ -10,4 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from .navigation import MenuItem, register
 
-        register("system", _("System"), 900, MenuItem(_("Audit log"), "core:audit_list", "view", "history"))
+        register(
+            "system", _("System"), 900, MenuItem(_("Audit log"), "core:audit_list", "view_audit", "history")
+        )

@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 from django.db import models
 from django.db.models import Q
 
-ACTIONS = ("view", "add", "change", "delete", "import", "export", "approve", "view_personal")
+ACTIONS = ("view", "add", "change", "delete", "import", "export", "approve", "view_personal", "view_audit")
 
 
 class ScopedUser(Protocol):

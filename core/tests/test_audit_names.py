@@ -3,13 +3,14 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import logged_in_client, user_with_role
 from core.models import AuditAction, AuditEntry
-from core.views import attach_related_names, describe_changes
+from core.views import AuditListView, attach_related_names, describe_changes
 from members.models import Member
 from orgs.tests.factories import make_tree
 
@@ -77,3 +78,40 @@ def test_booleans_read_as_yes_and_no():
     )
 
     assert describe_changes(entry) == [("流动党员", "否", "是")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.MEMBER_SELF, 403),
+        (Role.BRANCH_SECRETARY, 403),
+        (Role.AUDITOR, 200),
+        (Role.PARTY_WORKER, 200),
+        (Role.ORG_DEPT_ADMIN, 200),
+    ],
+)
+def test_only_roles_with_view_audit_read_the_audit_log(role, status):
+    tree = make_tree()
+    _move(tree, tree.branch_a2, tree.branch_a1)
+    client = logged_in_client(user_with_role(role, tree.community_a))
+
+    assert client.get(reverse("core:audit_list")).status_code == status
+    assert client.get(reverse("core:audit_list"), {"export": "xlsx"}).status_code == status
+
+
+@pytest.mark.django_db
+def test_the_audit_export_needs_view_audit_as_well_as_export():
+    tree = make_tree()
+    entry = _move(tree, tree.branch_a2, tree.branch_a1)
+    auditor = user_with_role(Role.AUDITOR, tree.street)  # view_audit and export
+    secretary = user_with_role(Role.BRANCH_SECRETARY, tree.street)  # export, no view_audit
+
+    def exported(user):
+        view = AuditListView()
+        view.request = RequestFactory().get("/")
+        view.request.user = user
+        return list(view.get_base_queryset("export"))
+
+    assert exported(auditor) == [entry]
+    assert exported(secretary) == []
